@@ -1,0 +1,412 @@
+package io.github.alexlab.kernel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.alexlab.kernel.eval.CellError;
+import io.github.alexlab.kernel.eval.CodeAssist;
+import io.github.alexlab.kernel.eval.JavaEvaluator;
+import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
+import io.github.alexlab.kernel.magic.MagicRegistry;
+import io.github.alexlab.kernel.wire.JupyterMessage;
+import io.github.alexlab.kernel.wire.KernelSockets;
+import io.github.alexlab.kernel.wire.KernelSockets.Channel;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Java kernel: answers each Jupyter request. Every request is framed by busy/idle status
+ * messages, every reply carries {@code status}, and a request we do not know still gets an answer.
+ */
+public final class JavaKernel implements Notebook.Frontend {
+    private static final Logger LOG = Logger.getLogger("alexlab.kernel");
+
+    /** Run in JShell before the first cell: what `jshell` imports by default, plus the notebook functions. */
+    static final List<String> STARTUP = List.of(
+            "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
+            "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
+            "import java.util.regex.*;", "import java.util.stream.*;",
+            "import static io.github.alexlab.kernel.Notebook.*;");
+
+    private final KernelSockets sockets;
+    private final IOPub iopub;
+    private final StreamOutput stdout, stderr;
+    private final KernelStdin stdin;
+    private final History history = new History();
+    private final MagicRegistry magics = MagicRegistry.withDefaults();
+    private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "alexlab-output-flusher");
+        t.setDaemon(true);
+        return t;
+    });
+    private int executionCount;
+    private volatile boolean cellRunning, cellInterrupted;
+
+    JavaKernel(KernelSockets sockets) {
+        this.sockets = sockets;
+        this.iopub = new IOPub(sockets);
+        this.stdout = new StreamOutput("stdout", iopub);
+        this.stderr = new StreamOutput("stderr", iopub);
+        this.stdin = new KernelStdin(sockets);
+    }
+
+    /** Redirects System.out/err/in to the notebook and starts JShell in the background. */
+    void start() {
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        System.setIn(stdin);
+        Notebook.attach(this);
+        flusher.scheduleAtFixedRate(this::flushStreams, 100, 100, TimeUnit.MILLISECONDS);
+        // kernel_info is answered at once; cells wait for JShell, which takes a second or two to start.
+        Thread starter = new Thread(() -> {
+            try {
+                evaluator.complete(new JavaEvaluator(STARTUP));
+            } catch (Throwable t) {
+                evaluator.completeExceptionally(t);
+            }
+        }, "alexlab-jshell-start");
+        starter.setDaemon(true);
+        starter.start();
+        iopub.status("starting", null);
+    }
+
+    void handle(Channel channel, JupyterMessage request) {
+        String type = request.type();
+        iopub.status("busy", request);
+        try {
+            if (channel == Channel.CONTROL && !CONTROL_TYPES.contains(type)) {
+                replyError(channel, request, "NotOnControl", type + " is not served on the control channel");
+                return;
+            }
+            switch (type) {
+                case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
+                case "execute_request" -> execute(request);
+                case "complete_request" -> complete(request);
+                case "inspect_request" -> inspect(request);
+                case "is_complete_request" -> isComplete(request);
+                case "history_request" -> history(request);
+                case "comm_info_request" -> {
+                    JsonObject content = new JsonObject();
+                    content.add("comms", new JsonObject());
+                    reply(channel, request, "comm_info_reply", content);
+                }
+                case "comm_open" -> closeUnknownComm(request);
+                case "comm_msg", "comm_close" -> { } // no comm targets yet: nothing to deliver
+                case "interrupt_request" -> interrupt(channel, request);
+                case "shutdown_request" -> shutdown(channel, request);
+                default -> {
+                    if (type.endsWith("_request"))
+                        replyError(channel, request, "UnknownRequest", "the AlexLab kernel does not handle " + type);
+                    else
+                        LOG.warning("ignored a message of type " + type);
+                }
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, "failed to handle " + type, t);
+            if (type.endsWith("_request"))
+                replyError(channel, request, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
+        } finally {
+            flushStreams();
+            iopub.status("idle", request);
+        }
+    }
+
+    private static final List<String> CONTROL_TYPES = List.of(
+            "kernel_info_request", "interrupt_request", "shutdown_request", "comm_info_request");
+
+    // ---- execute ------------------------------------------------------------------------------
+
+    private void execute(JupyterMessage request) {
+        String code = request.string("code", "");
+        boolean silent = request.bool("silent", false);
+        boolean storeHistory = !silent && request.bool("store_history", true);
+        if (storeHistory)
+            executionCount++;
+        int count = executionCount;
+        if (!silent) {
+            JsonObject input = new JsonObject();
+            input.addProperty("code", code);
+            input.addProperty("execution_count", count);
+            iopub.publish("execute_input", input, request);
+        }
+        iopub.setParent(request);
+        iopub.setMuted(silent); // a silent request broadcasts nothing, its prints included
+        stdin.beginCell(request, request.bool("allow_stdin", true));
+        JsonObject reply = new JsonObject();
+        String shownText = null;
+        boolean failed = false;
+        cellInterrupted = false;
+        cellRunning = true;
+        try {
+            JavaEvaluator java = evaluator();
+            java.beginCell();
+            if (cellInterrupted)
+                throw JavaEvaluator.interrupted();
+            String helpTopic = helpTopic(code);
+            JsonArray payload = new JsonArray();
+            Outcome outcome = Outcome.NOTHING;
+            if (helpTopic != null)
+                payload.add(helpPage(java, helpTopic));
+            else
+                outcome = new CellRunner(java, magics).run(code, "cell [" + count + "]");
+            flushStreams();
+            if (outcome.hasValue() && !silent) {
+                JsonObject result = Notebook.renderers().bundle(outcome.value());
+                result.addProperty("execution_count", count);
+                iopub.publish("execute_result", result, request);
+                JsonElement text = result.getAsJsonObject("data").get("text/plain");
+                shownText = text == null ? null : text.getAsString();
+            }
+            reply.addProperty("status", "ok");
+            reply.addProperty("execution_count", count);
+            reply.add("payload", payload);
+            reply.add("user_expressions", userExpressions(java, request.content().getAsJsonObject("user_expressions")));
+        } catch (CellError e) {
+            failed = true;
+            flushStreams();
+            JsonObject error = errorContent(e.name(), e.getMessage(), e.traceback());
+            if (!silent)
+                iopub.publish("error", error, request);
+            reply = errorContent(e.name(), e.getMessage(), e.traceback());
+            reply.addProperty("status", "error");
+            reply.addProperty("execution_count", count);
+        } finally {
+            cellRunning = false;
+            stdin.endCell();
+            flushStreams();
+            iopub.setMuted(false);
+        }
+        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", request, reply));
+        if (storeHistory)
+            history.add(count, code, shownText);
+        if (failed && !silent && request.bool("stop_on_error", true))
+            abortQueuedCells();
+    }
+
+    /** {@code Math.max?} alone in a cell asks for its documentation in the pager, as in IPython. */
+    private static String helpTopic(String code) {
+        String c = code.strip();
+        return c.endsWith("?") && !c.contains("\n") && !c.startsWith("%") && c.length() > 1
+                ? c.substring(0, c.length() - 1).strip() : null;
+    }
+
+    private static JsonObject helpPage(JavaEvaluator java, String topic) {
+        String doc = java.assist().inspect(topic, topic.length());
+        JsonObject data = new JsonObject();
+        data.addProperty("text/plain", doc != null ? doc : "No documentation found for " + topic);
+        JsonObject page = new JsonObject();
+        page.addProperty("source", "page");
+        page.add("data", data);
+        page.addProperty("start", 0);
+        return page;
+    }
+
+    /** After a failed cell, cells the frontend already queued are answered "aborted", not run. */
+    private void abortQueuedCells() {
+        for (JupyterMessage queued : sockets.takeQueuedShellMessages()) {
+            if (!queued.type().equals("execute_request")) {
+                handle(Channel.SHELL, queued);
+                continue;
+            }
+            iopub.status("busy", queued);
+            JsonObject aborted = new JsonObject();
+            aborted.addProperty("status", "aborted");
+            aborted.addProperty("execution_count", executionCount);
+            sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
+            iopub.status("idle", queued);
+        }
+    }
+
+    private JsonObject userExpressions(JavaEvaluator java, JsonObject expressions) {
+        JsonObject results = new JsonObject();
+        if (expressions == null)
+            return results;
+        for (Map.Entry<String, JsonElement> e : expressions.entrySet()) {
+            try {
+                Outcome value = java.eval(e.getValue().getAsString(), "user expression '" + e.getKey() + "'", 1);
+                JsonObject bundle = Notebook.renderers().bundle(value.value());
+                bundle.addProperty("status", "ok");
+                results.add(e.getKey(), bundle);
+            } catch (CellError error) {
+                JsonObject failed = errorContent(error.name(), error.getMessage(), error.traceback());
+                failed.addProperty("status", "error");
+                results.add(e.getKey(), failed);
+            }
+        }
+        return results;
+    }
+
+    private JavaEvaluator evaluator() throws CellError {
+        try {
+            return evaluator.get();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CellError("KernelStartError", "JShell could not start: " + cause,
+                    List.of("JShell could not start: " + cause, "Restart the kernel; if this persists, run ./install.sh setup again."));
+        }
+    }
+
+    // ---- console help: completion, inspection, completeness, history ------------------------------
+
+    private void complete(JupyterMessage request) throws CellError {
+        String code = request.string("code", "");
+        int cursor = toCharIndex(code, request.integer("cursor_pos", code.codePointCount(0, code.length())));
+        CodeAssist.Completion c = evaluator().assist().complete(code, cursor);
+        JsonObject content = new JsonObject();
+        JsonArray matches = new JsonArray();
+        c.matches().forEach(matches::add);
+        content.add("matches", matches);
+        content.addProperty("cursor_start", code.codePointCount(0, c.start()));
+        content.addProperty("cursor_end", code.codePointCount(0, c.end()));
+        content.add("metadata", new JsonObject());
+        reply(Channel.SHELL, request, "complete_reply", content);
+    }
+
+    private void inspect(JupyterMessage request) throws CellError {
+        String code = request.string("code", "");
+        int cursor = toCharIndex(code, request.integer("cursor_pos", code.codePointCount(0, code.length())));
+        String doc = evaluator().assist().inspect(code, cursor);
+        JsonObject content = new JsonObject();
+        content.addProperty("found", doc != null);
+        JsonObject data = new JsonObject();
+        if (doc != null)
+            data.addProperty("text/plain", doc);
+        content.add("data", data);
+        content.add("metadata", new JsonObject());
+        reply(Channel.SHELL, request, "inspect_reply", content);
+    }
+
+    private void isComplete(JupyterMessage request) throws CellError {
+        CodeAssist.Readiness r = evaluator().assist().isComplete(request.string("code", ""));
+        JsonObject content = new JsonObject();
+        content.addProperty("status", r.status());
+        if (r.status().equals("incomplete"))
+            content.addProperty("indent", r.indent());
+        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "is_complete_reply", request, content));
+    }
+
+    private void history(JupyterMessage request) {
+        boolean output = request.bool("output", false);
+        JsonArray entries = switch (request.string("hist_access_type", "tail")) {
+            case "range" -> history.range(request.integer("session", 0), request.integer("start", 0),
+                    request.integer("stop", 0), output);
+            case "search" -> history.search(request.string("pattern", "*"), request.integer("n", 0),
+                    request.bool("unique", false), output);
+            default -> history.tail(request.integer("n", 10), output);
+        };
+        JsonObject content = new JsonObject();
+        content.add("history", entries);
+        reply(Channel.SHELL, request, "history_reply", content);
+    }
+
+    private static int toCharIndex(String code, int codePoints) {
+        int cp = Math.max(0, Math.min(codePoints, code.codePointCount(0, code.length())));
+        return code.offsetByCodePoints(0, cp);
+    }
+
+    // ---- control --------------------------------------------------------------------------------
+
+    private void interrupt(Channel channel, JupyterMessage request) {
+        if (cellRunning)
+            cellInterrupted = true; // also stops a cell still waiting for JShell to start
+        JavaEvaluator java = evaluator.getNow(null);
+        if (java != null)
+            java.stop();
+        reply(channel, request, "interrupt_reply", new JsonObject());
+    }
+
+    private void shutdown(Channel channel, JupyterMessage request) {
+        JsonObject content = new JsonObject();
+        content.addProperty("restart", request.bool("restart", false));
+        reply(channel, request, "shutdown_reply", content);
+        Thread exit = new Thread(() -> {
+            iopub.status("idle", request);
+            sockets.drainIopub(1000);
+            JavaEvaluator java = evaluator.getNow(null);
+            if (java != null)
+                java.stop();
+            sockets.close();
+            Runtime.getRuntime().halt(0); // user threads or shutdown hooks must not keep a dead kernel alive
+        }, "alexlab-shutdown");
+        exit.start();
+    }
+
+    private void closeUnknownComm(JupyterMessage request) {
+        JsonObject content = new JsonObject();
+        content.addProperty("comm_id", request.string("comm_id", ""));
+        content.add("data", new JsonObject());
+        iopub.publish("comm_close", content, request);
+    }
+
+    // ---- the notebook functions (display, updateDisplay, clearOutput, input) ----------------------
+
+    @Override
+    public void display(String displayId, Object value, boolean update) {
+        flushStreams(); // what was printed before shows before the picture
+        JsonObject content = Notebook.renderers().bundle(value);
+        JsonObject transientPart = new JsonObject();
+        transientPart.addProperty("display_id", displayId);
+        content.add("transient", transientPart);
+        iopub.publish(update ? "update_display_data" : "display_data", content);
+    }
+
+    @Override
+    public void clearOutput(boolean wait) {
+        flushStreams();
+        JsonObject content = new JsonObject();
+        content.addProperty("wait", wait);
+        iopub.publish("clear_output", content);
+    }
+
+    @Override
+    public String input(String prompt, boolean password) {
+        try {
+            flushStreams();
+            return stdin.readLine(prompt, password);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private void flushStreams() {
+        stdout.flush();
+        stderr.flush();
+    }
+
+    private void reply(Channel channel, JupyterMessage request, String type, JsonObject content) {
+        if (!content.has("status"))
+            content.addProperty("status", "ok");
+        sockets.reply(channel, JupyterMessage.create(sockets.session(), type, request, content));
+    }
+
+    private void replyError(Channel channel, JupyterMessage request, String name, String message) {
+        JsonObject content = errorContent(name, message, List.of(name + ": " + message));
+        content.addProperty("status", "error");
+        String type = request.type().endsWith("_request")
+                ? request.type().substring(0, request.type().length() - "_request".length()) + "_reply"
+                : request.type() + "_reply";
+        sockets.reply(channel, JupyterMessage.create(sockets.session(), type, request, content));
+    }
+
+    private static JsonObject errorContent(String name, String message, List<String> traceback) {
+        JsonObject error = new JsonObject();
+        error.addProperty("ename", name);
+        error.addProperty("evalue", message == null ? "" : message);
+        JsonArray lines = new JsonArray();
+        traceback.forEach(lines::add);
+        error.add("traceback", lines);
+        return error;
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.alexlab.kernel;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes the kernelspec folder ({@code kernel.json} and logos) that {@code jupyter kernelspec install}
+ * copies into place. The java that runs this is the java the kernel will run on, and the JVM flags
+ * live here only.
+ */
+final class KernelSpec {
+    static final String NAME = "alexlab";
+
+    /** Why each flag is there: see DESIGN.md, section 3. */
+    static final List<String> JVM_FLAGS = List.of(
+            "--enable-native-access=ALL-UNNAMED", // JDK 22+ warns when JavaCPP loads native code
+            "-Djava.awt.headless=true",            // charts and images without a display
+            "--add-modules", "jdk.incubator.vector" // the SIMD rung of the matmul ladder
+    );
+
+    private KernelSpec() {}
+
+    /** {@code kernelspec DIR [--name NAME] [--display-name TEXT] [--env KEY=VALUE]...} */
+    static void write(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        String name = NAME, displayName = "Java (AlexLab)";
+        JsonObject env = new JsonObject();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--name" -> name = args[++i];
+                case "--display-name" -> displayName = args[++i];
+                case "--env" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    env.addProperty(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path target = dir.resolve(name);
+        Files.createDirectories(target);
+
+        JsonArray argv = new JsonArray();
+        argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        JVM_FLAGS.forEach(argv::add);
+        argv.add("-cp");
+        argv.add(classpathOfThisJar());
+        argv.add(Main.class.getName());
+        argv.add("{connection_file}");
+
+        JsonObject spec = new JsonObject();
+        spec.add("argv", argv);
+        spec.addProperty("display_name", displayName);
+        spec.addProperty("language", "java");
+        spec.addProperty("interrupt_mode", "message");
+        spec.add("env", env);
+        JsonObject metadata = new JsonObject();
+        metadata.addProperty("debugger", false);
+        spec.add("metadata", metadata);
+        Files.writeString(target.resolve("kernel.json"), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec));
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png"))
+            try (InputStream in = KernelSpec.class.getResourceAsStream("/kernelspec/" + logo)) {
+                if (in != null)
+                    Files.copy(in, target.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
+            }
+        System.out.println(target.toAbsolutePath());
+    }
+
+    /** The folder of jars the kernel runs from, as a {@code dir/*} class path. */
+    private static String classpathOfThisJar() {
+        try {
+            Path jar = Path.of(KernelSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path folder = Files.isDirectory(jar) ? jar : jar.getParent();
+            return folder.toAbsolutePath() + File.separator + "*";
+        } catch (Exception e) {
+            return System.getProperty("java.class.path");
+        }
+    }
+}

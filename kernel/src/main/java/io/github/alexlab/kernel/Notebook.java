@@ -1,0 +1,94 @@
+package io.github.alexlab.kernel;
+
+import io.github.alexlab.kernel.display.Html;
+import io.github.alexlab.kernel.display.Markdown;
+import io.github.alexlab.kernel.display.Renderers;
+import io.github.alexlab.kernel.display.Svg;
+
+import java.util.UUID;
+
+/**
+ * What every cell can call without an import (the kernel runs {@code import static
+ * io.github.alexlab.kernel.Notebook.*} at start): show things, update them in place, clear the
+ * output, ask for input. Outside a notebook (plain Java, tests) the calls print text instead.
+ */
+public final class Notebook {
+    /** The side of the kernel that the notebook functions talk to. */
+    interface Frontend {
+        void display(String displayId, Object value, boolean update);
+
+        void clearOutput(boolean wait);
+
+        String input(String prompt, boolean password);
+    }
+
+    private static final Renderers RENDERERS = new Renderers();
+    private static volatile Frontend frontend;
+
+    private Notebook() {}
+
+    static void attach(Frontend kernelSide) {
+        frontend = kernelSide;
+    }
+
+    /** Shows a value below the cell now (not only at its end) and returns its display id. */
+    public static String display(Object value) {
+        String id = UUID.randomUUID().toString();
+        Frontend f = frontend;
+        if (f == null)
+            System.out.println(value);
+        else
+            f.display(id, value, false);
+        return id;
+    }
+
+    /** Replaces what {@link #display} showed under {@code displayId} (a progress bar, a live chart). */
+    public static void updateDisplay(String displayId, Object value) {
+        Frontend f = frontend;
+        if (f == null)
+            System.out.println(value);
+        else
+            f.display(displayId, value, true);
+    }
+
+    /** Clears the cell's output now. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** Clears the cell's output; with {@code wait}, only when the next output arrives (no flicker). */
+    public static void clearOutput(boolean wait) {
+        Frontend f = frontend;
+        if (f != null)
+            f.clearOutput(wait);
+    }
+
+    /** Asks the person at the notebook for a line of text; null when the frontend allows no input. */
+    public static String input(String prompt) {
+        Frontend f = frontend;
+        return f == null ? null : f.input(prompt, false);
+    }
+
+    /** Like {@link #input} but the frontend hides what is typed. */
+    public static String password(String prompt) {
+        Frontend f = frontend;
+        return f == null ? null : f.input(prompt, true);
+    }
+
+    public static Html html(String source) {
+        return new Html(source);
+    }
+
+    public static Markdown markdown(String source) {
+        return new Markdown(source);
+    }
+
+    public static Svg svg(String source) {
+        return new Svg(source);
+    }
+
+    /** The renderer registry: {@code renderers().register(MyType.class, "text/html", t -> ...)}. */
+    public static Renderers renderers() {
+        return RENDERERS;
+    }
+}

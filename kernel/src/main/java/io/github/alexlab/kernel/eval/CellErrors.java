@@ -1,0 +1,127 @@
+package io.github.alexlab.kernel.eval;
+
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShellException;
+import jdk.jshell.UnresolvedReferenceException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns JShell's diagnostics and exceptions into errors a student can read: the cell's own line
+ * and column, the offending source line with a marker under the mistake, and stack traces cut at
+ * the cell boundary (no JShell, reflection or kernel frames).
+ */
+final class CellErrors {
+    /** Where a snippet came from: the cell label ("cell [3]") and the cell line its text starts on. */
+    record Origin(String cell, int firstLine) {}
+
+    private CellErrors() {}
+
+    static CellError compileError(List<Diag> diags, String cellCode, int snippetStart, String cellLabel) {
+        List<String> lines = new ArrayList<>();
+        String first = null;
+        for (Diag d : diags) {
+            if (!d.isError())
+                continue;
+            String message = d.getMessage(Locale.ENGLISH).strip();
+            int pos = d.getPosition() < 0 ? 0 : (int) d.getPosition();
+            int from = d.getStartPosition() < 0 ? pos : (int) d.getStartPosition();
+            int to = d.getEndPosition() < 0 ? pos + 1 : (int) d.getEndPosition();
+            int at = Math.min(cellCode.length(), snippetStart + pos);
+            int lineStart = cellCode.lastIndexOf('\n', at - 1) + 1;
+            int lineEnd = cellCode.indexOf('\n', at);
+            if (lineEnd < 0)
+                lineEnd = cellCode.length();
+            int line = 1 + (int) cellCode.substring(0, lineStart).chars().filter(ch -> ch == '\n').count();
+            int column = at - lineStart + 1;
+            String where = cellLabel + " line " + line + ", column " + column;
+            if (first == null)
+                first = message.lines().findFirst().orElse(message) + " (" + where + ")";
+            lines.add("error: " + where + ": " + message.lines().findFirst().orElse(""));
+            message.lines().skip(1).forEach(more -> lines.add("  " + more));
+            String sourceLine = cellCode.substring(lineStart, lineEnd);
+            lines.add("    " + sourceLine);
+            int markFrom = Math.max(lineStart, Math.min(lineEnd, snippetStart + from)) - lineStart;
+            int markTo = Math.max(markFrom + 1, Math.min(lineEnd, snippetStart + to) - lineStart);
+            lines.add("    " + " ".repeat(markFrom) + "^".repeat(markTo - markFrom));
+        }
+        if (first == null)
+            first = "the code could not be compiled";
+        return new CellError("CompilationError", first, lines);
+    }
+
+    static CellError runtimeError(JShellException e, Map<String, Origin> origins) {
+        List<String> lines = new ArrayList<>();
+        if (e instanceof UnresolvedReferenceException unresolved) {
+            String what = unresolved.getSnippet().source().strip().lines().findFirst().orElse("");
+            String message = "this code uses a declaration that cannot run yet because something it needs is missing: " + what;
+            lines.add("UnresolvedReferenceException: " + message);
+            return new CellError("UnresolvedReferenceException", message, lines);
+        }
+        EvalException top = (EvalException) e;
+        String name = simpleName(top.getExceptionClassName());
+        String message = top.getMessage() == null ? "" : top.getMessage();
+        describe(top, origins, lines, "");
+        for (Throwable cause = top.getCause(); cause instanceof EvalException c; cause = c.getCause())
+            describe(c, origins, lines, "Caused by: ");
+        return new CellError(name, message, lines);
+    }
+
+    private static void describe(EvalException e, Map<String, Origin> origins, List<String> lines, String prefix) {
+        lines.add(prefix + e.getExceptionClassName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        StackTraceElement[] frames = e.getStackTrace();
+        int last = frames.length - 1; // cut below the cell: drop the engine that called it
+        while (last >= 0 && !isCellFrame(frames[last]))
+            last--;
+        if (last < 0)
+            last = frames.length - 1;
+        int first = 0; // the exit guard is ours, not the student's
+        while (first < last && frames[first].getClassName().startsWith(ExitGuard.class.getName()))
+            first++;
+        String previous = null;
+        int repeats = 0;
+        for (int i = first; i <= last; i++) {
+            String frame = "    at " + frame(frames[i], origins);
+            if (frame.equals(previous)) { // a stack overflow repeats one frame a thousand times
+                repeats++;
+                continue;
+            }
+            if (repeats > 0)
+                lines.add("    ... the line above repeated " + repeats + " more times");
+            repeats = 0;
+            lines.add(frame);
+            previous = frame;
+        }
+        if (repeats > 0)
+            lines.add("    ... the line above repeated " + repeats + " more times");
+    }
+
+    /** JShell reports frames of cell code with the file name "#id" (the snippet's id). */
+    private static boolean isCellFrame(StackTraceElement f) {
+        return f.getFileName() != null && f.getFileName().startsWith("#");
+    }
+
+    private static String frame(StackTraceElement f, Map<String, Origin> origins) {
+        if (!isCellFrame(f))
+            return f.toString();
+        Origin origin = origins.get(f.getFileName().substring(1));
+        String where = origin == null ? "an earlier cell"
+                : origin.cell() + " line " + (origin.firstLine() + Math.max(1, f.getLineNumber()) - 1);
+        String method = f.getMethodName();
+        if (method.isEmpty() || method.equals("do_it$"))
+            return where;
+        if (method.startsWith("lambda$"))
+            return "a lambda (" + where + ")";
+        String owner = f.getClassName().replaceFirst("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$?", "");
+        return (owner.isEmpty() ? "" : owner.replace('$', '.') + ".") + method + " (" + where + ")";
+    }
+
+    static String simpleName(String className) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return simple.substring(simple.lastIndexOf('$') + 1);
+    }
+}

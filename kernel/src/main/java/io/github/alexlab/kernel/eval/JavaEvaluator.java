@@ -1,0 +1,201 @@
+package io.github.alexlab.kernel.eval;
+
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates Java cells with JShell, in this JVM, one snippet at a time.
+ * <p>
+ * A cell is cut into snippets; each is compiled and run in order and the first failure stops the
+ * cell. The value of a cell is the value of its last snippet when that is an expression; it is the
+ * live object, not a string, so the kernel can draw it.
+ */
+public final class JavaEvaluator implements AutoCloseable {
+    /** What a cell produced: a value (possibly null) when it ended with an expression. */
+    public record Outcome(boolean hasValue, Object value) {
+        public static final Outcome NOTHING = new Outcome(false, null);
+    }
+
+    private static final int HEAP_RESERVE_BYTES = 16 << 20;
+
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final LiveResultExecutionControl engine;
+    private final CodeAssist assist;
+    private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
+    private volatile boolean stopRequested;
+    // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.
+    private byte[] heapReserve = new byte[HEAP_RESERVE_BYTES];
+
+    public JavaEvaluator(List<String> startupSnippets) {
+        LiveResultExecutionControl.Provider provider = new LiveResultExecutionControl.Provider();
+        this.shell = JShell.builder().executionEngine(provider, Map.of()).build();
+        this.engine = provider.control();
+        this.analysis = shell.sourceCodeAnalysis();
+        this.assist = new CodeAssist(analysis);
+        // Cells compile against everything the kernel itself runs with (our library, ND4J, ...).
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator))
+            if (!entry.isBlank())
+                shell.addToClasspath(entry);
+        for (String snippet : startupSnippets) {
+            try {
+                eval(snippet, "startup", 1);
+            } catch (CellError e) {
+                throw new IllegalStateException("start-up snippet failed: " + snippet + ": " + e.getMessage());
+            }
+        }
+    }
+
+    public CodeAssist assist() {
+        return assist;
+    }
+
+    /** Adds a jar or folder to what cells compile and run against. */
+    public void addToClasspath(String path) {
+        shell.addToClasspath(path);
+    }
+
+    /**
+     * Runs a cell. {@code cellLabel} (e.g. "cell [4]") and {@code firstLine} (the cell line where
+     * this code starts) are what errors point to.
+     */
+    public Outcome eval(String code, String cellLabel, int firstLine) throws CellError {
+        restoreHeapReserve();
+        Outcome outcome = Outcome.NOTHING;
+        for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+            if (stopRequested)
+                throw interrupted();
+            int pieceLine = firstLine + lineOf(code, piece.start()) - 1;
+            List<SnippetEvent> events = shell.eval(piece.source());
+            outcome = Outcome.NOTHING;
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() != null)
+                    continue; // an earlier declaration updated because of this one
+                Snippet snippet = event.snippet();
+                origins.put(snippet.id(), new CellErrors.Origin(cellLabel, pieceLine));
+                if (event.status() == Snippet.Status.REJECTED)
+                    throw CellErrors.compileError(shell.diagnostics(snippet).toList(),
+                            code, piece.start(), cellLabel);
+                if (stopRequested)
+                    throw interrupted();
+                if (event.exception() != null)
+                    throw runtimeError(event.exception());
+                if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
+                        || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
+                    System.err.println("note: " + describe(snippet) + " was declared, but cannot be used until "
+                            + String.join(", ", shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList())
+                            + " is declared");
+                if (isValue(snippet))
+                    outcome = new Outcome(true, engine.lastValue());
+            }
+        }
+        if (stopRequested)
+            throw interrupted();
+        return outcome;
+    }
+
+    /** A new cell starts: forget an interrupt aimed at the previous one. */
+    public void beginCell() {
+        stopRequested = false;
+    }
+
+    /** Stops the running cell (called from another thread: the kernel's control channel). */
+    public void stop() {
+        stopRequested = true;
+        shell.stop();
+        engine.stopThreadsStartedByCells();
+    }
+
+    private CellError runtimeError(JShellException e) {
+        if (e instanceof EvalException ee && ee.getExceptionClassName().equals("java.lang.OutOfMemoryError")) {
+            heapReserve = null;
+            System.gc();
+            CellError base = CellErrors.runtimeError(e, origins);
+            List<String> lines = new java.util.ArrayList<>(base.traceback());
+            long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
+            lines.add("");
+            lines.add("The Java heap (at most " + maxMiB + " MiB) is full. The kernel is still running.");
+            lines.add("Whatever a variable still refers to stays in memory: set such a variable to null");
+            lines.add("(or give it a smaller value) to free its memory, or restart the kernel.");
+            return new CellError(base.name(), base.getMessage(), lines);
+        }
+        return CellErrors.runtimeError(e, origins);
+    }
+
+    public static CellError interrupted() {
+        return new CellError("Interrupted", "the cell was interrupted",
+                List.of("Interrupted: the cell was stopped (Kernel > Interrupt); its later statements did not run."));
+    }
+
+    private void restoreHeapReserve() {
+        if (heapReserve == null) {
+            try {
+                heapReserve = new byte[HEAP_RESERVE_BYTES];
+            } catch (OutOfMemoryError stillFull) {
+                // stays null; the next cell tries again
+            }
+        }
+    }
+
+    private static boolean isValue(Snippet s) {
+        return s.kind() == Snippet.Kind.EXPRESSION
+                || (s.kind() == Snippet.Kind.VAR && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+    }
+
+    private static String describe(Snippet s) {
+        return s instanceof jdk.jshell.DeclarationSnippet d ? d.name() : s.source().strip();
+    }
+
+    /** Which line of {@code code} the character at {@code offset} is on, counting from 1. */
+    static int lineOf(String code, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < code.length(); i++)
+            if (code.charAt(i) == '\n')
+                line++;
+        return line;
+    }
+
+    /**
+     * {@code code} as statements: when it ends with an expression, that expression is passed to
+     * {@code consumer} (a static method) so that it can be the body of a lambda. Nothing runs.
+     */
+    public String consumeTrailingExpression(String code, String consumer) {
+        List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(analysis, code);
+        if (pieces.isEmpty())
+            return code;
+        SnippetSplitter.Piece last = pieces.get(pieces.size() - 1);
+        if (code.substring(last.start(), last.end()).stripTrailing().endsWith(";"))
+            return code; // the author ended it as a statement
+        // Names declared earlier in the body are unknown until it runs, so such an expression parses
+        // as ERRONEOUS rather than EXPRESSION: anything that is not a declaration or statement counts.
+        List<Snippet> parsed = analysis.sourceToSnippets(last.source());
+        Snippet.Kind kind = parsed.size() == 1 ? parsed.get(0).kind() : null;
+        boolean isExpression = kind == Snippet.Kind.EXPRESSION || kind == Snippet.Kind.ERRONEOUS
+                || (kind == Snippet.Kind.VAR && parsed.get(0).subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+        if (!isExpression)
+            return code;
+        String expression = last.source().strip();
+        if (expression.endsWith(";"))
+            expression = expression.substring(0, expression.length() - 1);
+        return code.substring(0, last.start()) + consumer + "(" + expression + ");" + code.substring(last.end());
+    }
+
+    /** How a cell is cut into snippets (for tests). */
+    List<SnippetSplitter.Piece> pieces(String cell) {
+        return SnippetSplitter.split(analysis, cell);
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.alexlab.kernel.eval;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class JavaEvaluatorTest {
+    private static JavaEvaluator java;
+
+    @BeforeAll
+    static void start() {
+        java = new JavaEvaluator(List.of("import java.util.*;"));
+    }
+
+    @AfterAll
+    static void stop() {
+        java.close();
+    }
+
+    @Test
+    void lastExpressionIsTheLiveValue() throws CellError {
+        JavaEvaluator.Outcome o = java.eval("List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(xs);\nxs", "cell [1]", 1);
+        assertTrue(o.hasValue());
+        assertEquals(List.of(1, 2, 3), o.value(), "the object itself, not its string");
+        assertFalse(java.eval("int declared = 4;", "cell [2]", 1).hasValue(), "a declaration has no value");
+        assertEquals(8, java.eval("declared * 2", "cell [3]", 1).value());
+    }
+
+    @Test
+    void compileErrorNamesCellLineAndColumn() {
+        CellError e = assertThrows(CellError.class, () -> java.eval("int a = 1;\n\n  boolean b = \"yes\";", "cell [7]", 1));
+        assertEquals("CompilationError", e.name());
+        assertTrue(e.getMessage().contains("cell [7] line 3, column 15"), e.getMessage());
+        assertTrue(e.traceback().contains("      boolean b = \"yes\";"), String.join("\n", e.traceback()));
+        assertTrue(e.traceback().contains("                  ^^^^^"), String.join("\n", e.traceback()));
+    }
+
+    @Test
+    void runtimeErrorFramesPointIntoCells() throws CellError {
+        java.eval("int half(int[] a, int i) {\n  return a[i] / 2;\n}", "cell [8]", 1);
+        CellError e = assertThrows(CellError.class, () -> java.eval("int[] data = {4};\nhalf(data, 3)", "cell [9]", 1));
+        assertEquals("ArrayIndexOutOfBoundsException", e.name());
+        assertEquals(List.of("java.lang.ArrayIndexOutOfBoundsException: Index 3 out of bounds for length 1",
+                "    at half (cell [8] line 2)", "    at cell [9] line 2"), e.traceback());
+    }
+
+    @Test
+    void systemExitIsRefused() {
+        CellError e = assertThrows(CellError.class, () -> java.eval("System.exit(0);", "cell [10]", 1));
+        assertEquals("KernelExitException", e.name());
+        assertTrue(e.getMessage().startsWith("System.exit(0) was not run"), e.getMessage());
+        assertEquals(1, e.traceback().stream().filter(l -> l.contains("at ")).count(), String.join("\n", e.traceback()));
+    }
+
+    @Test
+    void trailingExpressionBecomesAStatementForTimedBodies() {
+        assertEquals("int a = 2;\nsink(a * 21);", java.consumeTrailingExpression("int a = 2;\na * 21", "sink"));
+        assertEquals("int a = 2;", java.consumeTrailingExpression("int a = 2;", "sink"));
+        assertEquals("int a = 2;\nSystem.out.println(a);", java.consumeTrailingExpression("int a = 2;\nSystem.out.println(a);", "sink"));
+    }
+
+    @Test
+    void splitterKnowsWhereEachSnippetStarts() {
+        String cell = "int a = 1;\n\n// a comment\nint b = a +\n  1;\nb";
+        var pieces = java.pieces(cell);
+        assertEquals(3, pieces.size());
+        assertEquals(3, JavaEvaluator.lineOf(cell, pieces.get(1).start()), "a snippet's comment belongs to it");
+        assertTrue(cell.startsWith(pieces.get(1).source().substring(0, 12), pieces.get(1).start()));
+        assertEquals(6, JavaEvaluator.lineOf(cell, pieces.get(2).start()));
+    }
+
+    @Test
+    void isCompleteForConsoles() {
+        assertEquals("complete", java.assist().isComplete("int x = 1;").status());
+        assertEquals("incomplete", java.assist().isComplete("if (true) {").status());
+        assertEquals("invalid", java.assist().isComplete("}").status());
+    }
+
+    @Test
+    void stopEndsALoopAndTheNextCellRuns() throws Exception {
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException ignored) {
+            }
+            java.stop();
+        });
+        java.beginCell();
+        stopper.start();
+        long t0 = System.nanoTime();
+        CellError e = assertThrows(CellError.class, () -> java.eval("while (true) { }", "cell [11]", 1));
+        assertEquals("Interrupted", e.name());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        java.beginCell();
+        assertEquals(3, java.eval("1 + 2", "cell [12]", 1).value());
+    }
+}

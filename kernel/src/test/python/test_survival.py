@@ -1,0 +1,39 @@
+"""Survival: a stack overflow, an exhausted heap and System.exit leave the kernel alive and
+answering, on every JDK under test."""
+import unittest
+
+import harness
+
+
+class SurvivalTest(unittest.TestCase):
+    def test_each_kernel(self):
+        for name in harness.kernel_names():
+            # A small heap so that exhausting it takes a moment, not minutes.
+            with self.subTest(kernel=name), harness.Kernel(name, env={"JAVA_TOOL_OPTIONS": "-Xmx384m"}) as k:
+                k.execute("int keep = 7;")
+
+                k.execute("int down(int n) { return down(n + 1) + 1; }")
+                reply, _ = k.execute("down(0)")
+                self.assertEqual(reply["ename"], "StackOverflowError")
+                self.assertLess(len(reply["traceback"]), 10, "a stack overflow is shown compactly")
+                self.assertEqual(k.value("keep"), "7")
+
+                reply, _ = k.execute("List<long[]> hog = new ArrayList<>();\nwhile (true) hog.add(new long[1 << 20]);")
+                self.assertEqual(reply["ename"], "OutOfMemoryError")
+                self.assertIn("The kernel is still running", "\n".join(reply["traceback"]))
+                self.assertEqual(k.value("1 + 1"), "2")
+                self.assertEqual(k.value("hog = null;\nkeep"), "7")
+                reply, _ = k.execute("long[][] local = new long[100000][];\nfor (int i = 0; ; i++) local[i] = new long[1 << 20];")
+                self.assertEqual(reply["ename"], "OutOfMemoryError")
+                self.assertEqual(k.value("keep * 6"), "42")
+
+                for code in ["System.exit(0);", "Runtime.getRuntime().exit(3);", "Runtime.getRuntime().halt(1);"]:
+                    reply, _ = k.execute(code)
+                    self.assertEqual(reply["ename"], "KernelExitException", code)
+                    self.assertIn("would end the kernel", reply["evalue"])
+                    self.assertEqual(k.value("keep"), "7")
+                self.assertTrue(k.km.is_alive())
+
+
+if __name__ == "__main__":
+    unittest.main()
