@@ -62,8 +62,10 @@ public final class JavaKernel implements Notebook.Frontend {
 
     /** Redirects System.out/err/in to the notebook and starts JShell in the background. */
     void start() {
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        // No autoflush: a PrintStream that flushes every write would send printf in pieces;
+        // StreamOutput sends whole lines as they come, and the rest on a timer and at cell end.
+        System.setOut(new PrintStream(stdout, false, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, false, StandardCharsets.UTF_8));
         System.setIn(stdin);
         Notebook.attach(this);
         flusher.scheduleAtFixedRate(this::flushStreams, 100, 100, TimeUnit.MILLISECONDS);
@@ -381,6 +383,8 @@ public final class JavaKernel implements Notebook.Frontend {
     // ---- helpers --------------------------------------------------------------------------------
 
     private void flushStreams() {
+        System.out.flush(); // through the PrintStream: it may hold characters not yet encoded
+        System.err.flush();
         stdout.flush();
         stderr.flush();
     }

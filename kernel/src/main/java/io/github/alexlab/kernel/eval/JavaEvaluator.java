@@ -94,7 +94,8 @@ public final class JavaEvaluator implements AutoCloseable {
                     System.err.println("note: " + describe(snippet) + " was declared, but cannot be used until "
                             + String.join(", ", shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList())
                             + " is declared");
-                if (isValue(snippet))
+                // As in IPython, a final ';' hides the value: `display(x);` shows x, not its id.
+                if (isValue(snippet) && !code.substring(piece.start(), piece.end()).stripTrailing().endsWith(";"))
                     outcome = new Outcome(true, engine.lastValue());
             }
         }

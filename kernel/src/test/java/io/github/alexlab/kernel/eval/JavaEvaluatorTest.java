@@ -28,6 +28,7 @@ class JavaEvaluatorTest {
         assertEquals(List.of(1, 2, 3), o.value(), "the object itself, not its string");
         assertFalse(java.eval("int declared = 4;", "cell [2]", 1).hasValue(), "a declaration has no value");
         assertEquals(8, java.eval("declared * 2", "cell [3]", 1).value());
+        assertFalse(java.eval("declared * 2;", "cell [4]", 1).hasValue(), "a final ';' hides the value");
     }
 
     @Test

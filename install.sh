@@ -1,0 +1,562 @@
+#!/usr/bin/env bash
+# AlexLab: set up, test and run the Java Jupyter kernel and its notebooks.
+#
+#   ./install.sh [-- NOTEBOOK-ARGS...]   set up, then start Jupyter Notebook on notebooks/
+#   ./install.sh setup                   check/install the tools, build, install the kernelspec
+#   ./install.sh test                    set up, then run the whole test suite
+#   ./install.sh run NOTEBOOK... [--out DIR]   execute notebooks headless
+#
+# Every step is safe to repeat: a second run finds what the first one installed.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="$REPO/build"
+LIB="$REPO/kernel/target/lib"   # our jar and its dependencies, written by `mvn package`
+MAIN_CLASS=io.github.alexlab.kernel.Main
+KERNEL_NAME=alexlab
+KERNEL_DISPLAY_NAME="Java (AlexLab)"
+RUN_NOTEBOOKS="$REPO/kernel/src/main/python/run_notebooks.py"
+PROTOCOL_TESTS="$REPO/kernel/src/test/python/run_tests.py"
+MIN_JDK=17          # the release the kernel is compiled for
+MIN_EXTRA_JDK=21    # newer JDKs found on the machine are tested too (JShell changed in 20+)
+JUPYTER_MODULES="jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test"
+
+# Debian's debugpy warns about frozen modules on every start; these two silence it.
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+
+say() { echo "==> $*"; }
+note() { echo "    $*"; }
+die() { echo "install.sh: error: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Help
+
+usage() {
+    cat <<'EOF'
+Usage: ./install.sh [COMMAND] [ARGS...]
+
+Commands:
+  (none)      set up, then start Jupyter Notebook on notebooks/ (args after -- go to Jupyter)
+  setup       check or install a JDK 17+, Maven and Jupyter; build the kernel; find CUDA 13
+              libraries; install the "Java (AlexLab)" kernelspec; verify datasets/
+  test        set up, then run JUnit, the protocol tests and every notebook and lesson;
+              ends with "tests: N passed, N failed, N skipped"
+  run         execute notebooks headless through the alexlab kernel
+
+Run ./install.sh COMMAND --help for details.
+EOF
+}
+
+usage_setup() {
+    cat <<'EOF'
+Usage: ./install.sh setup
+
+  1. Finds a JDK 17 or newer (javac) and Maven; installs openjdk-17-jdk-headless and maven
+     with apt-get when they are missing and apt-get may be used (root or password-less sudo).
+  2. Finds a Python with jupyter_client, nbclient, nbconvert, notebook and jupyter_kernel_test
+     (/usr/bin/python3, then build/venv); otherwise installs Debian's packages, or creates
+     build/venv with pip. The choice is remembered in build/python.
+  3. Builds the kernel: mvn -q -B package -DskipTests.
+  4. Looks for CUDA 13 libraries (ldconfig, /usr/local/cuda*, NVIDIA's Python wheels) and puts
+     their folders in the kernel's LD_LIBRARY_PATH. Without them the kernel uses the CPU.
+  5. Installs the kernelspec "alexlab" ("Java (AlexLab)") for this user.
+  6. Checks datasets/ against datasets/SHA256SUMS when that file exists.
+
+Environment: ALEXLAB_PYTHON=/path/to/python picks the Python to use.
+EOF
+}
+
+usage_test() {
+    cat <<'EOF'
+Usage: ./install.sh test
+
+Sets up, then runs every stage, continuing after a failed one:
+  1. JUnit: mvn -B test
+  2. kernelspecs alexlab-jdkNN for each further JDK 21+ (ALEXLAB_TEST_JDKS="HOME..." or the
+     JDKs under /usr/lib/jvm), written to build/test-jupyter/kernels
+  3. protocol tests: kernel/src/test/python/run_tests.py (ALEXLAB_TEST_KERNELS names the kernels)
+  4. notebooks/*.ipynb and lessons/*.ipynb, executed into build/executed/{notebooks,lessons}/
+The last line is "tests: N passed, N failed, N skipped". Exits 0 only if everything passed.
+
+Environment: ALEXLAB_TEST_JDKS, ALEXLAB_CELL_TIMEOUT (seconds per cell, default 600),
+ALEXLAB_EPOCHS and ALEXLAB_DATASET_LIMIT (shorter training on slow machines).
+EOF
+}
+
+usage_run() {
+    cat <<'EOF'
+Usage: ./install.sh run NOTEBOOK... [--out DIR]
+
+Executes each notebook headless through the alexlab kernel (the notebook's own alexlab-*
+kernel if its metadata names one) and writes the executed copy to DIR (default build/executed/).
+A cell may raise only if it is tagged raises-exception. Exits non-zero if any notebook failed.
+Runs setup first only when the kernel is not built or not installed yet.
+
+Environment: ALEXLAB_CELL_TIMEOUT (seconds per cell, default 600).
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+# apt-get is usable when we are root or sudo needs no password (never prompt in a script).
+can_apt() {
+    command -v apt-get >/dev/null 2>&1 && { [[ $EUID -eq 0 ]] || sudo -n true 2>/dev/null; }
+}
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+    if [[ -z $APT_UPDATED ]]; then
+        as_root apt-get update -qq
+        APT_UPDATED=1
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# The feature release a java binary reports ("17", "25"; "8" for "1.8.0_392"); empty if it fails.
+java_feature() {
+    local version
+    version=$("$1" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n 1) || true
+    version=${version#1.}
+    echo "${version%%[.+-]*}"
+}
+
+is_jdk_at_least() {  # HOME MIN
+    local feature
+    [[ -x $1/bin/java && -x $1/bin/javac ]] || return 1
+    feature=$(java_feature "$1/bin/java")
+    [[ $feature =~ ^[0-9]+$ ]] && (( feature >= $2 ))
+}
+
+py() { "$PY" -Xfrozen_modules=off "$@"; }
+
+# Debian's Maven 3.8 prints colour resets (ESC[0m) even in batch mode; keep logs clean.
+maven() { mvn -B "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; }
+
+has_jupyter() {
+    [[ -x $1 ]] && "$1" -Xfrozen_modules=off -c "import $JUPYTER_MODULES" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Setup, step by step
+
+# Sets JDK_HOME to a JDK >= 17. JAVA_HOME comes first (the user's choice), then the javac on
+# PATH, then whatever is under /usr/lib/jvm.
+find_jdk() {
+    local candidates=() home
+    [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
+    if command -v javac >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    fi
+    for home in /usr/lib/jvm/*/; do
+        [[ -d $home ]] && candidates+=("${home%/}")
+    done
+    for home in "${candidates[@]}"; do
+        if is_jdk_at_least "$home" "$MIN_JDK"; then
+            JDK_HOME=$(readlink -f "$home")
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_jdk_and_maven() {
+    say "checking for a JDK $MIN_JDK+ and Maven"
+    if ! find_jdk || ! command -v mvn >/dev/null 2>&1; then
+        can_apt || die "a JDK $MIN_JDK or newer (with javac) and Maven are needed.
+  Install them (e.g. apt-get install openjdk-17-jdk-headless maven) and run this again."
+        say "installing openjdk-17-jdk-headless and maven with apt-get"
+        # Newer Debian releases may have dropped JDK 17; their default JDK is newer and fine.
+        apt_install openjdk-17-jdk-headless maven || apt_install default-jdk-headless maven \
+            || die "apt-get could not install a JDK and Maven"
+        find_jdk || die "no JDK $MIN_JDK+ found even after installing one"
+        command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is still missing"
+    fi
+    # Maven and the kernelspec writer must use the same JDK, whatever JAVA_HOME said before.
+    export JAVA_HOME=$JDK_HOME
+    export PATH="$JDK_HOME/bin:$PATH"
+    note "JDK $(java_feature "$JDK_HOME/bin/java") at $JDK_HOME; $(maven -v | head -n 1 | sed 's/ (.*//')"
+}
+
+# Sets PY. Order: ALEXLAB_PYTHON, the system Python (Debian's Jupyter packages), build/venv.
+find_python() {
+    local candidate
+    for candidate in "${ALEXLAB_PYTHON:-}" /usr/bin/python3 "$BUILD/venv/bin/python"; do
+        if [[ -n $candidate ]] && has_jupyter "$candidate"; then
+            PY=$candidate
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_python() {
+    say "checking for a Python with Jupyter"
+    if ! find_python; then
+        if can_apt; then
+            say "installing Jupyter from Debian packages"
+            apt_install jupyter-notebook python3-nbclient python3-nbconvert python3-jupyter-kernel-test \
+                || note "apt-get could not install them; trying a virtual environment instead"
+        fi
+        if ! find_python; then
+            say "creating build/venv and installing Jupyter with pip"
+            command -v python3 >/dev/null 2>&1 || die "no python3 found; install Python 3 and run this again"
+            mkdir -p "$BUILD"
+            python3 -m venv "$BUILD/venv" \
+                || die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+            "$BUILD/venv/bin/python" -m pip install --quiet notebook nbclient nbconvert jupyter_kernel_test \
+                || die "pip could not install Jupyter into build/venv"
+            find_python || die "build/venv still lacks one of: $JUPYTER_MODULES"
+        fi
+    fi
+    mkdir -p "$BUILD"
+    echo "$PY" > "$BUILD/python"
+    note "Python: $PY"
+}
+
+build_kernel() {
+    say "building the kernel (mvn package)"
+    (cd "$REPO" && maven -q package -DskipTests)
+}
+
+# Every Python interpreter we know of prints its site-packages folders, one per line.
+site_packages() {
+    local python
+    for python in /usr/bin/python3 "$(command -v python3 || true)" "$BUILD/venv/bin/python"; do
+        [[ -n $python && -x $python ]] || continue
+        "$python" -c 'import site
+for p in site.getsitepackages() + [site.getusersitepackages()]: print(p)' 2>/dev/null || true
+    done
+}
+
+# Does this folder hold a CUDA 13 library (or cuDNN 9, which our CUDA 13 bindings use)?
+has_cuda13() {
+    [[ -d $1 ]] || return 1
+    compgen -G "$1/lib@(cudart|cublas|cublasLt|nvrtc).so.13*" >/dev/null || compgen -G "$1/libcudnn*.so.9*" >/dev/null
+}
+
+# Folders with CUDA 13 libraries, one per line, each once. JavaCPP looks them up through the
+# dynamic linker, so they go into the kernel's LD_LIBRARY_PATH (see the design notes, section 4).
+find_cuda_dirs() {
+    local ldconfig dir sp
+    shopt -s extglob nullglob
+    ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+    {
+        "$ldconfig" -p 2>/dev/null \
+            | awk '$1 ~ /^lib(cudart|cublas|cublasLt|nvrtc)\.so\.13$/ || $1 ~ /^libcudnn.*\.so\.9$/ { print $NF }' \
+            | while read -r lib; do dirname "$lib"; done
+        for dir in /usr/local/cuda*/lib64 /usr/local/cuda*/targets/x86_64-linux/lib; do
+            has_cuda13 "$dir" && echo "$dir"
+        done
+        while read -r sp; do
+            has_cuda13 "$sp/nvidia/cu13/lib" && echo "$sp/nvidia/cu13/lib"
+            # nvidia/cudnn/lib is shared by the cu12 and cu13 wheels; take only the CUDA 13 build.
+            if compgen -G "$sp/nvidia_cudnn_cu13-*.dist-info" >/dev/null; then
+                has_cuda13 "$sp/nvidia/cudnn/lib" && echo "$sp/nvidia/cudnn/lib"
+            fi
+        done < <(site_packages | awk '!seen[$0]++')
+    } | while read -r dir; do readlink -f "$dir"; done | awk '!seen[$0]++'
+    shopt -u extglob nullglob
+}
+
+find_cuda() {
+    say "looking for CUDA 13 libraries"
+    local dirs
+    dirs=$(find_cuda_dirs || true)
+    CUDA_LIBRARY_PATH=$(echo "$dirs" | paste -sd: -)
+    if [[ -n $CUDA_LIBRARY_PATH ]]; then
+        echo "$dirs" | while read -r dir; do note "found: $dir"; done
+    else
+        note "no CUDA 13 libraries found: the kernel will use the CPU"
+    fi
+}
+
+# write_kernelspec JAVA OUTDIR NAME DISPLAY-NAME: the kernel writes its own kernel.json, with
+# the java that runs it as the kernel's java.
+write_kernelspec() {
+    local java=$1 out=$2 name=$3 display=$4 env_args=()
+    [[ -n ${CUDA_LIBRARY_PATH:-} ]] && env_args+=(--env "LD_LIBRARY_PATH=$CUDA_LIBRARY_PATH")
+    "$java" -cp "$LIB/*" "$MAIN_CLASS" kernelspec "$out" --name "$name" --display-name "$display" \
+        ${env_args[@]+"${env_args[@]}"} >/dev/null
+}
+
+install_kernelspec() {
+    say "installing the kernel \"$KERNEL_DISPLAY_NAME\" ($KERNEL_NAME)"
+    local out="$BUILD/kernelspec" log
+    rm -rf "$out"
+    write_kernelspec "$JDK_HOME/bin/java" "$out" "$KERNEL_NAME" "$KERNEL_DISPLAY_NAME"
+    log=$(py -m jupyter_client.kernelspecapp install --user --name "$KERNEL_NAME" "$out/$KERNEL_NAME" 2>&1) \
+        || { echo "$log" >&2; die "could not install the kernelspec"; }
+    note "$(echo "$log" | sed -n 's/.*Installed kernelspec/installed/p')"
+}
+
+# Is the alexlab kernelspec installed, pointing at this checkout's jars and an existing java?
+kernelspec_installed() {
+    py - "$KERNEL_NAME" "$LIB" <<'EOF' >/dev/null 2>&1
+import os, sys
+from jupyter_client.kernelspec import KernelSpecManager
+spec = KernelSpecManager().get_kernel_spec(sys.argv[1])
+ok = os.access(spec.argv[0], os.X_OK) and any(sys.argv[2] in arg for arg in spec.argv)
+sys.exit(0 if ok else 1)
+EOF
+}
+
+# "    FILE: expected DIGEST, got DIGEST" for a file of datasets/ that failed its check.
+digests() {  # DIR FILE
+    local expected actual
+    expected=$(awk -v f="$2" '$2 == f || $2 == "*" f { print $1; exit }' "$1/SHA256SUMS")
+    actual=$(sha256sum "$1/$2" 2>/dev/null | cut -d' ' -f1)
+    echo "    $2: expected ${expected:-?}, got ${actual:-(unreadable)}"
+}
+
+# The bundled data must be exactly what SHA256SUMS says. The manifest also lists the full sets
+# (read from elsewhere), so files that are not bundled are skipped here.
+verify_datasets() {
+    local dir="$REPO/datasets" report rc=0
+    [[ -f $dir/SHA256SUMS ]] || return 0
+    say "checking datasets/ against datasets/SHA256SUMS"
+    report=$(cd "$dir" && sha256sum -c --ignore-missing SHA256SUMS 2>&1) || rc=$?
+    if grep -q ': FAILED' <<<"$report"; then
+        die "these files in datasets/ do not match datasets/SHA256SUMS:
+$(grep ': FAILED' <<<"$report" | sed 's/: FAILED.*$//' | while read -r file; do digests "$dir" "$file"; done)
+  Restore them (e.g. git checkout -- datasets/) and run this again."
+    elif (( rc == 0 )); then
+        note "$(grep -c ': OK$' <<<"$report") file(s) OK"
+    elif grep -q 'no file was verified' <<<"$report"; then
+        note "none of the listed files is bundled"
+    else
+        die "could not check datasets/SHA256SUMS:
+$(sed 's/^/    /' <<<"$report")"
+    fi
+}
+
+setup() {
+    ensure_jdk_and_maven
+    ensure_python
+    build_kernel
+    find_cuda
+    install_kernelspec
+    verify_datasets
+    say "setup done"
+}
+
+# `run` skips setup when it already happened; it needs only the Python, the jars and the kernel.
+ensure_setup() {
+    if [[ -s $BUILD/python ]]; then
+        PY=$(<"$BUILD/python")
+        if has_jupyter "$PY" && compgen -G "$LIB/*.jar" >/dev/null && kernelspec_installed; then
+            return 0
+        fi
+    fi
+    setup
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+cmd_setup() {
+    case ${1:-} in
+        -h|--help) usage_setup; return 0 ;;
+        "") ;;
+        *) die "setup takes no arguments (see ./install.sh setup --help)" ;;
+    esac
+    setup
+}
+
+cmd_notebook() {
+    setup
+    local args=(--notebook-dir="$REPO/notebooks" --ip=127.0.0.1)
+    # No display: a browser cannot open, so don't let Jupyter try.
+    [[ -z ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]] && args+=(--no-browser)
+    # Jupyter refuses to run as root unless told; containers often are root.
+    [[ $EUID -eq 0 ]] && args+=(--allow-root)
+    say "starting Jupyter Notebook on notebooks/ (Ctrl-C stops it)"
+    say "open the URL that Jupyter prints below (the one with ?token=...)"
+    exec "$PY" -Xfrozen_modules=off -m notebook "${args[@]}" "$@"
+}
+
+cmd_run() {
+    local out="$BUILD/executed" notebooks=()
+    while (( $# )); do
+        case $1 in
+            -h|--help) usage_run; return 0 ;;
+            --out) (( $# >= 2 )) || die "--out needs a folder"; out=$2; shift 2 ;;
+            --out=*) out=${1#--out=}; shift ;;
+            -*) die "unknown option $1 (see ./install.sh run --help)" ;;
+            *) notebooks+=("$1"); shift ;;
+        esac
+    done
+    (( ${#notebooks[@]} )) || die "name at least one notebook (see ./install.sh run --help)"
+    ensure_setup
+    py "$RUN_NOTEBOOKS" --out "$out" "${notebooks[@]}"
+}
+
+# --- test: each stage adds to these counts and returns non-zero when it failed ---------------
+PASSED=0 FAILED=0 SKIPPED=0
+
+# tally PASSED FAILED SKIPPED RC: a stage that failed without a failed test to show for it
+# (a compile error, a crash) still counts as one failure, so the summary never hides it.
+tally() {
+    local passed=${1:-0} failed=${2:-0} skipped=${3:-0} rc=$4
+    if (( rc != 0 && failed == 0 )); then failed=1; fi
+    PASSED=$((PASSED + passed)) FAILED=$((FAILED + failed)) SKIPPED=$((SKIPPED + skipped))
+    return "$rc"
+}
+
+# "N passed, N failed, N skipped" from the last line of LOG that starts with PREFIX.
+counts_from_log() {  # PREFIX LOG
+    grep -E "^$1: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$2" | tail -n 1 \
+        | sed -E 's/^[^:]*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/'
+}
+
+# Surefire writes one XML file per test class; failures and errors both count as failed.
+junit_counts() {
+    py - "$REPO/kernel/target/surefire-reports" <<'EOF'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+tests = failed = skipped = 0
+for path in glob.glob(os.path.join(sys.argv[1], "TEST-*.xml")):
+    root = ET.parse(path).getroot()
+    for suite in ([root] if root.tag == "testsuite" else root.iter("testsuite")):
+        tests += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+print(tests - failed - skipped, failed, skipped)
+EOF
+}
+
+stage_junit() {
+    say "stage 1/4: JUnit (mvn test)"
+    local rc=0 counts
+    rm -rf "$REPO/kernel/target/surefire-reports"  # no stale reports from renamed test classes
+    # GPU tests need the same CUDA libraries the kernel gets through its kernelspec.
+    LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
+        maven test || rc=$?
+    counts=$(junit_counts || echo "0 0 0")
+    # shellcheck disable=SC2086
+    tally $counts "$rc"
+}
+
+stage_jdk_matrix() {
+    say "stage 2/4: kernelspecs for further JDKs ($MIN_EXTRA_JDK+)"
+    local kernels=("$KERNEL_NAME") homes=() home feature name rc=0 explicit=""
+    local out="$BUILD/test-jupyter/kernels"
+    rm -rf "$out"
+    mkdir -p "$out"
+    if [[ -n ${ALEXLAB_TEST_JDKS+set} ]]; then
+        read -r -a homes <<<"$ALEXLAB_TEST_JDKS"
+        explicit=1
+    else
+        for home in /usr/lib/jvm/*/; do [[ -d $home ]] && homes+=("${home%/}"); done
+    fi
+    for home in ${homes[@]+"${homes[@]}"}; do
+        feature=$(java_feature "$home/bin/java" 2>/dev/null || true)
+        if [[ ! $feature =~ ^[0-9]+$ ]]; then
+            [[ -n $explicit ]] && { note "not a JDK: $home"; rc=1; }
+            continue
+        fi
+        # Named ones are the user's choice (any the kernel supports); found ones only if newer.
+        if [[ -n $explicit ]]; then
+            (( feature >= MIN_JDK )) || { note "JDK $feature is older than $MIN_JDK: $home"; rc=1; continue; }
+        else
+            (( feature >= MIN_EXTRA_JDK )) || continue
+            [[ $(readlink -f "$home") == "$JDK_HOME" ]] && continue
+        fi
+        name="$KERNEL_NAME-jdk$feature"
+        [[ " ${kernels[*]} " == *" $name "* ]] && continue  # two copies of one release: test one
+        if write_kernelspec "$home/bin/java" "$out" "$name" "Java (AlexLab, JDK $feature)"; then
+            kernels+=("$name")
+            note "$name: $home"
+        else
+            note "could not write a kernelspec with $home/bin/java"
+            rc=1
+        fi
+    done
+    (( ${#kernels[@]} > 1 )) || note "no further JDK found; testing $KERNEL_NAME only"
+    # jupyter_client finds kernelspecs in $JUPYTER_PATH/kernels, besides the installed ones.
+    export JUPYTER_PATH="$BUILD/test-jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+    export ALEXLAB_TEST_KERNELS="${kernels[*]}"
+    note "ALEXLAB_TEST_KERNELS=\"$ALEXLAB_TEST_KERNELS\""
+    tally 0 0 0 "$rc"
+}
+
+stage_protocol() {
+    say "stage 3/4: protocol tests"
+    if [[ ! -f $PROTOCOL_TESTS ]]; then
+        note "skipped: ${PROTOCOL_TESTS#"$REPO"/} does not exist yet"
+        return 0
+    fi
+    local log="$BUILD/test-logs/protocol.log" rc=0 counts
+    mkdir -p "$(dirname "$log")"
+    py "$PROTOCOL_TESTS" 2>&1 | tee "$log" || rc=$?
+    counts=$(counts_from_log python "$log")
+    # shellcheck disable=SC2086
+    tally ${counts:-0 0 0} "$rc"
+}
+
+stage_notebooks() {
+    say "stage 4/4: notebooks and lessons"
+    local dir files log rc=0 status counts
+    mkdir -p "$BUILD/test-logs"
+    for dir in notebooks lessons; do
+        shopt -s nullglob
+        files=("$dir"/*.ipynb)
+        shopt -u nullglob
+        if (( ${#files[@]} == 0 )); then
+            note "no $dir/*.ipynb yet"
+            continue
+        fi
+        # One folder per source folder, so a lesson cannot overwrite a notebook of the same name.
+        rm -rf "$BUILD/executed/$dir"
+        log="$BUILD/test-logs/$dir.log"
+        status=0
+        "$REPO/install.sh" run --out "$BUILD/executed/$dir" "${files[@]}" 2>&1 | tee "$log" || status=$?
+        counts=$(counts_from_log notebooks "$log")
+        # shellcheck disable=SC2086
+        tally ${counts:-0 0 0} "$status" || rc=1
+    done
+    return "$rc"
+}
+
+cmd_test() {
+    case ${1:-} in
+        -h|--help) usage_test; return 0 ;;
+        "") ;;
+        *) die "test takes no arguments (see ./install.sh test --help)" ;;
+    esac
+    setup
+    cd "$REPO"  # notebooks are named relative to the checkout in the report
+    local failed_stages=()
+    stage_junit || failed_stages+=("JUnit")
+    stage_jdk_matrix || failed_stages+=("JDK kernelspecs")
+    stage_protocol || failed_stages+=("protocol")
+    stage_notebooks || failed_stages+=("notebooks")
+    if (( ${#failed_stages[@]} )); then
+        say "failed: $(IFS=,; echo "${failed_stages[*]}" | sed 's/,/, /g')"
+    else
+        say "all stages passed"
+    fi
+    echo "tests: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+    (( ${#failed_stages[@]} == 0 ))
+}
+
+main() {
+    case ${1:-} in
+        "") cmd_notebook ;;
+        --) shift; cmd_notebook "$@" ;;
+        -h|--help|help) usage ;;
+        setup) shift; cmd_setup "$@" ;;
+        test) shift; cmd_test "$@" ;;
+        run) shift; cmd_run "$@" ;;
+        *) echo "install.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
+    esac
+}
+
+# Sourcing the file (to try one function) defines everything and runs nothing.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    main "$@"
+fi
