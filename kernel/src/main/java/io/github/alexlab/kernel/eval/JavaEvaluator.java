@@ -107,11 +107,13 @@ public final class JavaEvaluator implements AutoCloseable {
     /** A new cell starts: forget an interrupt aimed at the previous one. */
     public void beginCell() {
         stopRequested = false;
+        engine.clearStop();
     }
 
     /** Stops the running cell (called from another thread: the kernel's control channel). */
     public void stop() {
         stopRequested = true;
+        engine.requestStop();
         shell.stop();
         engine.stopThreadsStartedByCells();
     }

@@ -35,6 +35,7 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     // One cell runs at a time, so the trampoline's hand-over can be static.
     private static volatile Method pendingSnippet;
     private static volatile Object lastValue;
+    private static volatile boolean stopPending; // an interrupt that came while the cell was compiling
     private static volatile ThreadGroup snippetThreads; // where cells run, and the threads they start
 
     /** The value the last executed snippet returned (a boxed primitive for primitive expressions). */
@@ -56,6 +57,8 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     @SuppressWarnings("unused") // called reflectively through TRAMPOLINE on the snippet thread
     private static Object runPendingSnippet() throws Throwable {
         snippetThreads = Thread.currentThread().getThreadGroup();
+        if (stopPending) // JShell.stop() does nothing while no user code runs: honour it here
+            throw new ThreadDeath();
         try {
             Object value = pendingSnippet.invoke(null);
             lastValue = value;
@@ -63,6 +66,16 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
         } catch (InvocationTargetException e) {
             throw e.getCause(); // so the engine sees the user's exception (or ThreadDeath) as its own
         }
+    }
+
+    /** The cell is to stop: before its code starts, or (with JShell's own stop) while it runs. */
+    public void requestStop() {
+        stopPending = true;
+    }
+
+    /** A new cell begins. */
+    public void clearStop() {
+        stopPending = false;
     }
 
     /**
