@@ -23,7 +23,10 @@ class SurvivalTest(unittest.TestCase):
                 self.assertIn("The kernel is still running", "\n".join(reply["traceback"]))
                 self.assertEqual(k.value("1 + 1"), "2")
                 self.assertEqual(k.value("hog = null;\nkeep"), "7")
-                reply, _ = k.execute("long[][] local = new long[100000][];\nfor (int i = 0; ; i++) local[i] = new long[1 << 20];")
+                # Memory held only by a method's local variable is free again once the cell has failed.
+                # (A declaration at the top level of a cell would be a kernel variable and keep it.)
+                k.execute("void fill() { long[][] local = new long[100000][]; for (int i = 0; ; i++) local[i] = new long[1 << 20]; }")
+                reply, _ = k.execute("fill()")
                 self.assertEqual(reply["ename"], "OutOfMemoryError")
                 self.assertEqual(k.value("keep * 6"), "42")
 

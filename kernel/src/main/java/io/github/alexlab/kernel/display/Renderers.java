@@ -27,6 +27,9 @@ public final class Renderers {
         register(Markdown.class, "text/markdown", Markdown::source);
         register(Svg.class, "image/svg+xml", Svg::source);
         register(RenderedImage.class, "image/png", Renderers::pngBase64);
+        // Where the picture cannot be shown, a line that says what it is, not BufferedImage's long toString.
+        register(RenderedImage.class, "text/plain", image -> image.getClass().getSimpleName()
+                + " " + image.getWidth() + "x" + image.getHeight());
     }
 
     /**

@@ -97,6 +97,7 @@ public final class JavaEvaluator implements AutoCloseable {
                 // As in IPython, a final ';' hides the value: `display(x);` shows x, not its id.
                 if (isValue(snippet) && !code.substring(piece.start(), piece.end()).stripTrailing().endsWith(";"))
                     outcome = new Outcome(true, engine.lastValue());
+                forgetTemporaryVariable(snippet);
             }
         }
         if (stopRequested)
@@ -147,6 +148,17 @@ public final class JavaEvaluator implements AutoCloseable {
                 // stays null; the next cell tries again
             }
         }
+    }
+
+    /**
+     * JShell keeps every expression's value as a variable ($1, $2, ...) and imports all of them
+     * into every later snippet, so each cell would compile slower than the one before. We hold the
+     * live value ourselves, so the variable can go at once: a value to keep gets a name
+     * ({@code var x = ...}).
+     */
+    private void forgetTemporaryVariable(Snippet s) {
+        if (s.kind() == Snippet.Kind.VAR && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND)
+            shell.drop(s);
     }
 
     private static boolean isValue(Snippet s) {

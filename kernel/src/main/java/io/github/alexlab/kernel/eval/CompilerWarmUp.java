@@ -1,0 +1,75 @@
+package io.github.alexlab.kernel.eval;
+
+import jdk.jshell.JShell;
+import jdk.jshell.SourceCodeAnalysis;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Warms up the Java compiler while the kernel waits for its first cells.
+ * <p>
+ * Every cell is compiled by javac inside this JVM. Until the JIT has compiled javac itself, a
+ * one-line cell takes 30-40 ms to compile; after a few hundred compilations it takes a third of
+ * that. So, once the kernel is up, a private JShell (not the student's: no variables, no output)
+ * compiles a handful of typical snippets over and over for a few seconds, and steps aside
+ * whenever a real cell runs.
+ */
+public final class CompilerWarmUp {
+    private static final Logger LOG = Logger.getLogger(CompilerWarmUp.class.getName());
+
+    /** Typical cells: expressions, declarations, a method, a loop, generics, lambdas, strings. */
+    private static final List<String> SNIPPETS = List.of(
+            "1 + 1",
+            "int count = 3;",
+            "double square(double x) { return x * x; }",
+            "square(count) + Math.sqrt(2)",
+            "var words = new java.util.ArrayList<String>(java.util.List.of(\"conv\", \"relu\", \"pool\"));",
+            "words.stream().map(String::toUpperCase).collect(java.util.stream.Collectors.joining(\", \"))",
+            "for (int i = 0; i < count; i++) { count += i % 2; }",
+            "String label = \"layer \" + count;",
+            "record Shape(int channels, int height, int width) { int size() { return channels * height * width; } }",
+            "new Shape(3, 224, 224).size()");
+
+    private final BooleanSupplier cellRunning;
+    private final int compilations;
+
+    /**
+     * @param cellRunning  true while a student's cell runs: the warm-up waits, the cell goes first
+     * @param compilations how many snippets to compile in all
+     */
+    public CompilerWarmUp(BooleanSupplier cellRunning, int compilations) {
+        this.cellRunning = cellRunning;
+        this.compilations = compilations;
+    }
+
+    /** Starts warming up in a background daemon thread. */
+    public Thread start() {
+        Thread thread = new Thread(this::run, "alexlab-compiler-warm-up");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+        return thread;
+    }
+
+    void run() {
+        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+            for (int i = 0; i < compilations; i++) {
+                while (cellRunning.getAsBoolean())
+                    Thread.sleep(50);
+                String snippet = SNIPPETS.get(i % SNIPPETS.size());
+                shell.eval(snippet);
+                // Tab completion runs through the same compiler: warm it up as well.
+                analysis.completionSuggestions("Math.ma", 7, new int[1]);
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | LinkageError e) {
+            // Only speed is lost: the kernel works the same without a warm compiler.
+            LOG.log(Level.FINE, "compiler warm-up stopped early", e);
+        }
+    }
+}
