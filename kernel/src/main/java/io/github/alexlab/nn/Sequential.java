@@ -1,0 +1,143 @@
+package io.github.alexlab.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Blocks one after the other: the output of each is the input of the next. AlexNet is one long
+ * Sequential, conv1 to fc8.
+ * <p>
+ * Forward runs the blocks in order; backward runs them in reverse (the chain rule: dL/dInput of
+ * block i+1 is dL/dOutput of block i). Layer names must differ, so {@link #get} can find them.
+ */
+public final class Sequential implements Layer {
+    private final String name;
+    private final List<Layer> layers;
+
+    public Sequential(String name, Layer... layers) {
+        this(name, List.of(layers));
+    }
+
+    public Sequential(String name, List<Layer> layers) {
+        this.name = name;
+        this.layers = List.copyOf(layers);
+        Set<String> seen = new HashSet<>();
+        for (Layer layer : this.layers)
+            if (!seen.add(layer.name()))
+                throw new IllegalArgumentException(name + ": two layers are named '" + layer.name() + "'");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The blocks, in order (unmodifiable). */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** The block with this name, looking inside nested Sequentials too. */
+    public Layer get(String layerName) {
+        Layer found = find(layerName);
+        if (found == null)
+            throw new IllegalArgumentException(name + " has no layer named '" + layerName + "'; its layers: "
+                    + String.join(", ", layers.stream().map(Layer::name).toList()));
+        return found;
+    }
+
+    private Layer find(String layerName) {
+        for (Layer layer : layers) {
+            if (layer.name().equals(layerName))
+                return layer;
+            if (layer instanceof Sequential inner) {
+                Layer found = inner.find(layerName);
+                if (found != null)
+                    return found;
+            }
+        }
+        return null;
+    }
+
+    /** Each block's output shape is the next one's input shape; the first misfit throws, naming its block. */
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        long[] shape = inputShape;
+        for (Layer layer : layers)
+            shape = layer.outputShape(shape);
+        return shape;
+    }
+
+    /** Summed over the blocks, each at the shape that reaches it. */
+    @Override
+    public long multiplyAdds(long[] inputShape) {
+        long total = 0;
+        long[] shape = inputShape;
+        for (Layer layer : layers) {
+            total += layer.multiplyAdds(shape);
+            shape = layer.outputShape(shape);
+        }
+        return total;
+    }
+
+    /** The parameters of all blocks, in order: the blocks' own Parameter objects, not copies. */
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Layer layer : layers)
+            all.addAll(layer.parameters());
+        return all;
+    }
+
+    @Override
+    public void train(boolean training) {
+        for (Layer layer : layers)
+            layer.train(training);
+    }
+
+    @Override
+    public void zeroGradients() {
+        for (Layer layer : layers)
+            layer.zeroGradients();
+    }
+
+    @Override
+    public void parametersTo(DataType type) {
+        for (Layer layer : layers)
+            layer.parametersTo(type);
+    }
+
+    // ---- CPU path -----------------------------------------------------------------------------
+
+    @Override
+    public INDArray forward(INDArray input) {
+        INDArray x = input;
+        for (Layer layer : layers)
+            x = layer.forward(x);
+        return x;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        INDArray g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0; i--)
+            g = layers.get(i).backward(g);
+        return g;
+    }
+
+    // ---- GPU path: nothing of its own, each block runs its GPU path (the GPU issue fills this in)
+
+    /** One block per line. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Sequential(" + name + ")");
+        for (Layer layer : layers)
+            s.append("\n  ").append(layer.toString().replace("\n", "\n  "));
+        return s.toString();
+    }
+}
