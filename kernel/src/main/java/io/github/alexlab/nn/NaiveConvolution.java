@@ -1,0 +1,62 @@
+package io.github.alexlab.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The convolution as the formula reads, in plain loops: slow, but every step is visible.
+ * {@link Conv2d} computes the same numbers fast; the tests check one against the other.
+ * <pre>
+ *   y[n, o, i, j] = bias[o] + sum over c, u, v of  weight[o, c, u, v] * x[n, c, i*stride + u - pad, j*stride + v - pad]
+ * </pre>
+ * where c runs over the input channels of o's group, and pixels outside the image (the padding) count as 0.
+ */
+public final class NaiveConvolution {
+    private NaiveConvolution() {
+    }
+
+    /**
+     * input [N, C, H, W], weight [O, C/groups, k, k], bias [O] or null; returns [N, O, oH, oW] in the input's
+     * data type. Sums are taken in double precision.
+     */
+    public static INDArray forward(INDArray input, INDArray weight, INDArray bias, int stride, int padding, int groups) {
+        int n = (int) input.size(0), channels = (int) input.size(1), height = (int) input.size(2), width = (int) input.size(3);
+        int outChannels = (int) weight.size(0), groupChannels = (int) weight.size(1), k = (int) weight.size(2);
+        if (groupChannels * groups != channels || outChannels % groups != 0)
+            throw new IllegalArgumentException("weight " + java.util.Arrays.toString(weight.shape()) + " does not fit "
+                    + channels + " input channels in " + groups + " groups");
+        int outHeight = (height + 2 * padding - k) / stride + 1, outWidth = (width + 2 * padding - k) / stride + 1;
+        int outPerGroup = outChannels / groups;
+
+        double[] x = values(input), w = values(weight), b = bias == null ? new double[outChannels] : values(bias);
+        double[] y = new double[n * outChannels * outHeight * outWidth];
+
+        for (int img = 0; img < n; img++)
+            for (int o = 0; o < outChannels; o++) {
+                int group = o / outPerGroup;
+                for (int i = 0; i < outHeight; i++)
+                    for (int j = 0; j < outWidth; j++) {
+                        double sum = b[o];
+                        for (int gc = 0; gc < groupChannels; gc++) {
+                            int c = group * groupChannels + gc; // the input channel this filter slice looks at
+                            for (int u = 0; u < k; u++)
+                                for (int v = 0; v < k; v++) {
+                                    int row = i * stride + u - padding, col = j * stride + v - padding;
+                                    if (row < 0 || row >= height || col < 0 || col >= width)
+                                        continue; // zero padding adds nothing
+                                    sum += w[((o * groupChannels + gc) * k + u) * k + v]
+                                            * x[((img * channels + c) * height + row) * width + col];
+                                }
+                        }
+                        y[((img * outChannels + o) * outHeight + i) * outWidth + j] = sum;
+                    }
+            }
+        return Nd4j.createFromArray(y).reshape(n, outChannels, outHeight, outWidth).castTo(input.dataType());
+    }
+
+    /** The entries in row-major ("c") order as doubles. */
+    private static double[] values(INDArray a) {
+        return a.castTo(DataType.DOUBLE).dup('c').reshape(a.length()).toDoubleVector();
+    }
+}

@@ -1,0 +1,128 @@
+package io.github.alexlab.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * LeNet-5's trainable subsampling (LeCun et al. 1998, layers S2 and S4): each output adds up a 2 x 2 block
+ * of its channel, multiplies by that channel's trainable coefficient and adds its trainable bias.
+ * <pre>
+ *   y[n, c, i, j] = coefficient[c] * (x[n, c, 2i, 2j] + x[n, c, 2i, 2j+1] + x[n, c, 2i+1, 2j] + x[n, c, 2i+1, 2j+1]) + bias[c]
+ * </pre>
+ * Shapes: [N, C, H, W] -> [N, C, floor(H / 2), floor(W / 2)] (an odd last row or column is left out).
+ * Two parameters per channel: S2 (6 channels) has 12, S4 (16 channels) 32. In the paper a sigmoid follows.
+ */
+public final class Subsampling implements Layer {
+    private final String name;
+    private final int channels;
+    private final Parameter coefficient, bias;
+    private INDArray input;
+    private INDArray blockSums; // s[n, c, i, j]: the sums, which dL/dCoefficient needs
+
+    public Subsampling(String name, int channels) {
+        if (name == null || name.isBlank())
+            throw new IllegalArgumentException("Subsampling needs a name, e.g. \"S2\"");
+        if (channels < 1)
+            throw new IllegalArgumentException(name + ": channels must be at least 1, got " + channels);
+        this.name = name;
+        this.channels = channels;
+        this.coefficient = new Parameter("coefficient", Nd4j.create(DataType.FLOAT, channels));
+        this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, channels));
+        initialize(Init.lecunUniform(), Init.constant(0), name.hashCode());
+    }
+
+    /** Fills coefficient and bias; fanIn = 4 (the block), fanOut = 4 (each input feeds one output with 4 inputs). */
+    public Subsampling initialize(Init coefficient, Init bias, long seed) {
+        var rng = Init.random(seed);
+        coefficient.fill(this.coefficient.value(), 4, 4, rng);
+        bias.fill(this.bias.value(), 4, 4, rng);
+        return this;
+    }
+
+    public Parameter coefficient() { return coefficient; }
+    public Parameter bias() { return bias; }
+    public int channels() { return channels; }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(coefficient, bias);
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        ShapeException.require(name, "images with " + channels + " channels", inputShape, -1, channels, -1, -1);
+        if (inputShape[2] < 2 || inputShape[3] < 2)
+            throw new ShapeException(name, "[N, " + channels + ", h, w] with h, w >= 2 (one 2x2 block at least)", inputShape);
+        return new long[]{inputShape[0], channels, inputShape[2] / 2, inputShape[3] / 2};
+    }
+
+    /** One addition per block element: N * C * oH * oW * 4 (the coefficient multiply and the bias add are not counted). */
+    @Override
+    public long multiplyAdds(long[] inputShape) {
+        long[] out = outputShape(inputShape);
+        return out[0] * out[1] * out[2] * out[3] * 4;
+    }
+
+    // ---- CPU path -----------------------------------------------------------------------------
+    // Viewing [N, C, 2*oH, 2*oW] as [N, C, oH, 2, oW, 2] puts each 2x2 block on the two size-2 axes:
+    // summing over them gives all block sums at once.
+
+    @Override
+    public INDArray forward(INDArray x) {
+        long[] out = outputShape(x.shape());
+        if (coefficient.value().dataType() != x.dataType())
+            throw new IllegalArgumentException(name + ": input is " + x.dataType() + " but the parameters are "
+                    + coefficient.value().dataType() + "; convert with parametersTo(DataType." + x.dataType() + ")");
+        input = x;
+        INDArray evenPart = x.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 2 * out[2]), NDArrayIndex.interval(0, 2 * out[3]));
+        blockSums = evenPart.dup('c').reshape(out[0], channels, out[2], 2, out[3], 2).sum(3, 5);
+        INDArray y = blockSums.mul(perChannel(coefficient.value()));
+        return y.addi(perChannel(bias.value()));
+    }
+
+    /**
+     * dL/dBias[c] = sum of dL/dy over channel c; dL/dCoefficient[c] = sum of dL/dy * s over channel c;
+     * dL/dx = coefficient[c] * dL/dy for each of the 4 pixels of the block (0 for a left-out odd row or column).
+     */
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        if (input == null)
+            throw new IllegalStateException(name + ": backward before forward");
+        if (!Arrays.equals(gradOutput.shape(), blockSums.shape()))
+            throw new ShapeException(name + " backward", Arrays.toString(blockSums.shape()), gradOutput.shape());
+        INDArray g = gradOutput.castTo(input.dataType());
+        bias.accumulate(g.sum(0, 2, 3));
+        coefficient.accumulate(g.mul(blockSums).sum(0, 2, 3));
+
+        long n = g.size(0), oH = g.size(2), oW = g.size(3);
+        INDArray perBlock = g.mul(perChannel(coefficient.value())).reshape(n, channels, oH, 1, oW, 1);
+        INDArray perPixel = Nd4j.create(input.dataType(), n, channels, oH, 2, oW, 2).addi(perBlock); // 4 equal pixels per block
+        INDArray dx = Nd4j.create(input.dataType(), input.shape());
+        dx.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 2 * oH), NDArrayIndex.interval(0, 2 * oW))
+                .assign(perPixel.reshape(n, channels, 2 * oH, 2 * oW));
+        return dx;
+    }
+
+    /** A [C] vector as [1, C, 1, 1], so that it broadcasts over batch, height and width. */
+    private static INDArray perChannel(INDArray vector) {
+        return vector.reshape(1, vector.length(), 1, 1);
+    }
+
+    // ---- GPU path: cuDNN pooling (sum) and a per-channel scale (the GPU issue fills this in) --
+
+    @Override
+    public String toString() {
+        return "Subsampling(" + name + ": " + channels + " channels, 2x2 sum x coefficient + bias)";
+    }
+}
