@@ -519,6 +519,21 @@ stage_notebooks() {
         # shellcheck disable=SC2086
         tally ${counts:-0 0 0} "$status" || rc=1
     done
+    # The kernel tour once more through Jupyter's own command line, as users run notebooks.
+    if [[ -f notebooks/00-welcome.ipynb ]]; then
+        log="$BUILD/test-logs/nbconvert.log"
+        status=0
+        py -m nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=alexlab \
+            --output-dir "$BUILD/nbconvert" notebooks/00-welcome.ipynb >"$log" 2>&1 || status=$?
+        if (( status == 0 )); then
+            echo "ok  nbconvert --execute notebooks/00-welcome.ipynb"
+            tally 1 0 0 0
+        else
+            tail -n 30 "$log"
+            echo "FAIL nbconvert --execute notebooks/00-welcome.ipynb (log: $log)"
+            tally 0 1 0 "$status" || rc=1
+        fi
+    fi
     return "$rc"
 }
 

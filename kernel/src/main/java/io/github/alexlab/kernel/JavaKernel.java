@@ -36,7 +36,12 @@ public final class JavaKernel implements Notebook.Frontend {
             "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;",
             "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
             "import java.util.regex.*;", "import java.util.stream.*;",
-            "import static io.github.alexlab.kernel.Notebook.*;");
+            "import static io.github.alexlab.kernel.Notebook.*;",
+            // the course library: tensors, its layers, charts
+            "import org.nd4j.linalg.factory.Nd4j;", "import org.nd4j.linalg.api.ndarray.INDArray;",
+            "import org.nd4j.linalg.api.buffer.DataType;", "import org.nd4j.linalg.ops.transforms.Transforms;",
+            "import org.nd4j.linalg.indexing.NDArrayIndex;",
+            "import io.github.alexlab.nn.*;", "import io.github.alexlab.models.*;", "import io.github.alexlab.viz.Charts;");
 
     /** About 5 s of one core on a small machine, after which one-line cells compile about 3x faster. */
     private static final int WARM_UP_COMPILATIONS = Integer.getInteger("alexlab.warmup", 300);
@@ -81,10 +86,27 @@ public final class JavaKernel implements Notebook.Frontend {
             } catch (Throwable t) {
                 evaluator.completeExceptionally(t);
             }
-        }, "alexlab-jshell-start");
+            // After JShell, not beside it: on a two-core machine both at once delay the first cell.
+            warmUpNd4j();
+        }, "alexlab-start");
         starter.setDaemon(true);
         starter.start();
         iopub.status("starting", null);
+    }
+
+    /**
+     * ND4J's first use loads its native libraries, about 3 s: done now, so that the first tensor
+     * cell does not wait (one that comes sooner waits only for the rest). It also keeps ND4J's own
+     * threads out of the cells' thread group, whose threads an interrupt stops. ND4J logs its
+     * start-up banner at INFO, below the log's level; a failure goes to the log, and the cells
+     * that use ND4J then show their own error.
+     */
+    private static void warmUpNd4j() {
+        try {
+            org.nd4j.linalg.factory.Nd4j.zeros(1);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "ND4J could not start; cells that use it will fail", t);
+        }
     }
 
     void handle(Channel channel, JupyterMessage request) {
@@ -260,7 +282,17 @@ public final class JavaKernel implements Notebook.Frontend {
 
     private JavaEvaluator evaluator() throws CellError {
         try {
-            return evaluator.get();
+            // Wait for JShell to start, but not past an interrupt: a cell sent at once must stop at once.
+            while (true) {
+                try {
+                    return evaluator.get(50, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillStarting) {
+                    if (cellRunning && cellInterrupted)
+                        throw JavaEvaluator.interrupted();
+                }
+            }
+        } catch (CellError interrupted) {
+            throw interrupted;
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new CellError("KernelStartError", "JShell could not start: " + cause,

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,7 +28,21 @@ final class KernelSpec {
             "--add-modules", "jdk.incubator.vector" // the SIMD rung of the matmul ladder
     );
 
+    /**
+     * JDK 24+ warns on stderr, in the first cell that uses ND4J, that JavaCPP calls sun.misc.Unsafe's
+     * memory methods; this flag (JDK 23+) allows them quietly. Older JDKs refuse to start with it.
+     */
+    static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+
     private KernelSpec() {}
+
+    /** The flags for a kernel run by a java of this feature release (17, 21, 25...). */
+    static List<String> jvmFlags(int javaFeature) {
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        if (javaFeature >= 23)
+            flags.add(UNSAFE_FLAG);
+        return flags;
+    }
 
     /** {@code kernelspec DIR [--name NAME] [--display-name TEXT] [--env KEY=VALUE]...} */
     static void write(String[] args) throws IOException {
@@ -50,7 +65,8 @@ final class KernelSpec {
 
         JsonArray argv = new JsonArray();
         argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        JVM_FLAGS.forEach(argv::add);
+        // The kernel's java is the one running this (argv[0] above), so its version is ours.
+        jvmFlags(Runtime.version().feature()).forEach(argv::add);
         argv.add("-cp");
         argv.add(classpathOfThisJar());
         argv.add(Main.class.getName());

@@ -40,6 +40,10 @@ public final class Main {
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
+        // JavaCPP (under ND4J) prints its warnings straight to System.err, which by then is a
+        // cell's output; through SLF4J they reach this log instead.
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null)
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
     }
 
     public static void main(String[] args) throws Exception {

@@ -4,7 +4,10 @@ import io.github.alexlab.kernel.display.Html;
 import io.github.alexlab.kernel.display.Markdown;
 import io.github.alexlab.kernel.display.Renderers;
 import io.github.alexlab.kernel.display.Svg;
+import io.github.alexlab.viz.TensorImages;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.awt.image.BufferedImage;
 import java.util.UUID;
 
 /**
@@ -85,6 +88,29 @@ public final class Notebook {
 
     public static Svg svg(String source) {
         return new Svg(source);
+    }
+
+    /**
+     * An image-like array as a picture: [H, W] one grayscale image, [C, H, W] one tile per
+     * channel, [N, C, H, W] one row per image and one column per channel. Each tile is stretched
+     * from its own minimum (black) to its maximum (white); small ones are enlarged.
+     */
+    public static BufferedImage show(INDArray x) {
+        return TensorImages.grid(x);
+    }
+
+    /** A [3, H, W] array as one colour picture, or [N, 3, H, W] as N of them. */
+    public static BufferedImage showRgb(INDArray x) {
+        return TensorImages.rgb(x);
+    }
+
+    /**
+     * Stops the cell with a clear message when {@code condition} is false. Notebooks use it so that
+     * a number a student reads is also a number that was checked.
+     */
+    public static void check(boolean condition, String whatShouldHold) {
+        if (!condition)
+            throw new AssertionError("check failed: " + whatShouldHold);
     }
 
     /** The renderer registry: {@code renderers().register(MyType.class, "text/html", t -> ...)}. */

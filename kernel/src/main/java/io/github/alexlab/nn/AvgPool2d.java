@@ -48,11 +48,14 @@ public final class AvgPool2d implements Layer {
                 (inputShape[3] - kernelSize) / stride + 1};
     }
 
-    /** One addition per window element: N * C * oH * oW * k * k (the division, one per output, is not counted). */
+    /**
+     * No multiply-adds: an average pool adds (k*k per output) and divides once. Like the papers,
+     * we count the multiply-adds of the weighted layers only, so this is 0.
+     */
     @Override
     public long multiplyAdds(long[] inputShape) {
-        long[] out = outputShape(inputShape);
-        return out[0] * out[1] * out[2] * out[3] * kernelSize * kernelSize;
+        outputShape(inputShape); // still checks the shape
+        return 0;
     }
 
     // ---- CPU path -----------------------------------------------------------------------------

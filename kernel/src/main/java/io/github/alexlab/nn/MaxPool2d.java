@@ -49,11 +49,14 @@ public final class MaxPool2d implements Layer {
                 (inputShape[3] - kernelSize) / stride + 1};
     }
 
-    /** One comparison per window element: N * C * oH * oW * k * k (counted as one operation each). */
+    /**
+     * No multiply-adds: a max-pool compares (k*k per output). Like the papers, we count the
+     * multiply-adds of the weighted layers only, so this is 0.
+     */
     @Override
     public long multiplyAdds(long[] inputShape) {
-        long[] out = outputShape(inputShape);
-        return out[0] * out[1] * out[2] * out[3] * kernelSize * kernelSize;
+        outputShape(inputShape); // still checks the shape
+        return 0;
     }
 
     // ---- CPU path -----------------------------------------------------------------------------

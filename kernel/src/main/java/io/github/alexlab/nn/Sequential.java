@@ -133,6 +133,16 @@ public final class Sequential implements Layer {
     // ---- GPU path: nothing of its own, each block runs its GPU path (the GPU issue fills this in)
 
     /** One block per line. */
+    /** The per-layer table for an input shape: shapes, parameters, multiply-adds, memory (see {@link LayerTable}). */
+    public tech.tablesaw.api.Table summary(long... inputShape) {
+        return LayerTable.of(this, inputShape);
+    }
+
+    /** Runs this network on {@code input} one layer at a time (see {@link Stepper}). */
+    public Stepper stepper(INDArray input) {
+        return new Stepper(this, input);
+    }
+
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("Sequential(" + name + ")");

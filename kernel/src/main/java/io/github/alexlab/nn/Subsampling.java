@@ -66,11 +66,11 @@ public final class Subsampling implements Layer {
         return new long[]{inputShape[0], channels, inputShape[2] / 2, inputShape[3] / 2};
     }
 
-    /** One addition per block element: N * C * oH * oW * 4 (the coefficient multiply and the bias add are not counted). */
+    /** One multiply-add per output (coefficient * block sum + bias); the 3 additions of each 2x2 sum are not counted. */
     @Override
     public long multiplyAdds(long[] inputShape) {
         long[] out = outputShape(inputShape);
-        return out[0] * out[1] * out[2] * out[3] * 4;
+        return out[0] * out[1] * out[2] * out[3];
     }
 
     // ---- CPU path -----------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * The loss is L = sum(forward(x) * R) for a fixed random R, so dL/dOutput = R. Each checked entry
  * e of the input and of every parameter is nudged by +-h; (L(e+h) - L(e-h)) / 2h must match the
- * analytic gradient with relative error |a - n| / max(|a|, |n|, 1e-8) below the tolerance.
+ * analytic gradient with relative error |a - n| / max(|a|, |n|, 1e-3) below the tolerance. (The
+ * floor: the finite difference itself carries rounding noise of about 1e-10, so a gradient entry
+ * near zero is compared absolutely, to 1e-9, instead of relatively.)
  * Large tensors are checked on a seeded sample of entries.
  */
 public final class GradientCheck {
@@ -61,7 +63,7 @@ public final class GradientCheck {
             flat.putScalar(i, original);
             double numeric = (up - down) / (2 * H);
             double a = flatGrad.getDouble(i);
-            double relative = Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), 1e-8);
+            double relative = Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), 1e-3);
             assertTrue(relative < TOLERANCE, String.format(
                     "%s entry %d: analytic %.10g, numeric %.10g, relative error %.3g", what, i, a, numeric, relative));
         }

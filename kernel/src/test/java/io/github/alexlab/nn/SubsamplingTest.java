@@ -66,7 +66,7 @@ class SubsamplingTest {
         assertEquals(32, new Subsampling("S4", 16).parameterCount());
         Subsampling s2 = new Subsampling("S2", 6);
         assertArrayEquals(new long[]{1, 6, 14, 14}, s2.outputShape(new long[]{1, 6, 28, 28}));
-        assertEquals(6L * 14 * 14 * 4, s2.multiplyAdds(new long[]{1, 6, 28, 28}));
+        assertEquals(6L * 14 * 14, s2.multiplyAdds(new long[]{1, 6, 28, 28}));
         assertEquals("Subsampling(S2: 6 channels, 2x2 sum x coefficient + bias)", s2.toString());
         assertMessage(assertThrows(ShapeException.class, () -> s2.forward(Nd4j.zeros(DataType.FLOAT, 1, 16, 10, 10))),
                 "S2", "[N, 6, *, *] (images with 6 channels)", "[1, 16, 10, 10]");

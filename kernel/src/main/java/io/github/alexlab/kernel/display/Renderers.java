@@ -2,9 +2,14 @@ package io.github.alexlab.kernel.display;
 
 import com.google.gson.JsonObject;
 import io.github.alexlab.kernel.wire.MessageCodec;
+import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.TensorView;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.Table;
 
 import javax.imageio.ImageIO;
 import java.awt.image.RenderedImage;
@@ -30,6 +35,17 @@ public final class Renderers {
         // Where the picture cannot be shown, a line that says what it is, not BufferedImage's long toString.
         register(RenderedImage.class, "text/plain", image -> image.getClass().getSimpleName()
                 + " " + image.getWidth() + "x" + image.getHeight());
+        // A preview of a few hundred numbers, however large the array: INDArray.toString() would
+        // print every one of them.
+        register(INDArray.class, "text/html", TensorView::html);
+        register(INDArray.class, "text/plain", TensorView::text);
+        register(io.github.alexlab.viz.HtmlView.class, "text/html", io.github.alexlab.viz.HtmlView::toHtml);
+        register(Table.class, "text/html", TableView::html);
+        register(Table.class, "text/plain", TableView::text);
+        // Both a bitmap and a vector picture: frontends pick SVG where they can, PNG elsewhere.
+        register(Charts.Chart.class, "image/png", chart -> Base64.getEncoder().encodeToString(chart.png()));
+        register(Charts.Chart.class, "image/svg+xml", chart -> chart.svg());
+        register(Charts.Chart.class, "text/plain", Object::toString);
     }
 
     /**
@@ -66,12 +82,6 @@ public final class Renderers {
     }
 
     static String pngBase64(RenderedImage image) {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", png);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Base64.getEncoder().encodeToString(png.toByteArray());
+        return io.github.alexlab.viz.Png.base64(image);
     }
 }

@@ -141,7 +141,11 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     private void restoreHeapReserve() {
-        if (heapReserve == null) {
+        // Not while the heap is still nearly full (the variable that filled it is set to null in
+        // this very cell, say): the room is what lets this cell compile at all.
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - rt.totalMemory() + rt.freeMemory();
+        if (heapReserve == null && available > 4L * HEAP_RESERVE_BYTES) {
             try {
                 heapReserve = new byte[HEAP_RESERVE_BYTES];
             } catch (OutOfMemoryError stillFull) {

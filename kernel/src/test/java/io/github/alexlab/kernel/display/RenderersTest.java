@@ -48,4 +48,22 @@ class RenderersTest {
         String text = renderers.bundle(broken).getAsJsonObject("data").get("text/plain").getAsString();
         org.junit.jupiter.api.Assertions.assertTrue(text.contains("no text today"), text);
     }
+
+    @Test
+    void tensorsTablesAndChartsHaveTheirOwnPictures() throws Exception {
+        JsonObject tensor = renderers.bundle(org.nd4j.linalg.factory.Nd4j.arange(12).reshape(3, 4)).getAsJsonObject("data");
+        org.junit.jupiter.api.Assertions.assertTrue(tensor.get("text/html").getAsString().contains("[3, 4]"));
+        org.junit.jupiter.api.Assertions.assertTrue(tensor.get("text/plain").getAsString().startsWith("INDArray [3, 4]"));
+
+        var table = tech.tablesaw.api.Table.create("t", tech.tablesaw.api.IntColumn.create("n", 1, 2));
+        JsonObject tableData = renderers.bundle(table).getAsJsonObject("data");
+        org.junit.jupiter.api.Assertions.assertTrue(tableData.get("text/html").getAsString().contains("<table"));
+        assertEquals(table.print(), tableData.get("text/plain").getAsString());
+
+        var chart = io.github.alexlab.viz.Charts.line("c", "x", "y").series("s", new double[]{1, 2});
+        JsonObject chartData = renderers.bundle(chart).getAsJsonObject("data");
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(chartData.get("image/png").getAsString())));
+        assertEquals(io.github.alexlab.viz.Charts.WIDTH, png.getWidth());
+        org.junit.jupiter.api.Assertions.assertTrue(chartData.get("image/svg+xml").getAsString().startsWith("<svg"));
+    }
 }

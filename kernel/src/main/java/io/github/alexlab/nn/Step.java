@@ -1,0 +1,105 @@
+package io.github.alexlab.nn;
+
+import io.github.alexlab.viz.Escape;
+import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.viz.TensorImages;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * What one layer did to one batch, as {@link Stepper#next()} reports it: shapes, parameters,
+ * arithmetic, memory, time, the statistics of its output and (for image-like outputs) a picture
+ * of the first feature maps of the first image.
+ */
+public final class Step implements HtmlView {
+    /** Feature maps drawn per step: enough to see what the layer does, few enough to stay fast. */
+    static final int MAPS_SHOWN = 16;
+
+    private final int index;
+    private final Layer layer;
+    private final long[] inputShape;
+    private final INDArray output;
+    private final double millis;
+    private final double min, max, mean, std, zeroFraction;
+
+    Step(int index, Layer layer, long[] inputShape, INDArray output, double millis) {
+        this.index = index;
+        this.layer = layer;
+        this.inputShape = inputShape;
+        this.output = output;
+        this.millis = millis;
+        this.min = output.minNumber().doubleValue();
+        this.max = output.maxNumber().doubleValue();
+        this.mean = output.meanNumber().doubleValue();
+        this.std = output.length() > 1 ? output.stdNumber().doubleValue() : 0;
+        this.zeroFraction = output.eq(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).meanNumber().doubleValue();
+    }
+
+    public int index() { return index; }
+    public Layer layer() { return layer; }
+    public long[] inputShape() { return inputShape.clone(); }
+    public long[] outputShape() { return output.shape(); }
+    public INDArray output() { return output; }
+    public double millis() { return millis; }
+    public long parameters() { return layer.parameterCount(); }
+    public long multiplyAdds() { return layer.multiplyAdds(inputShape); }
+    /** Bytes of this layer's output (what the backward pass must keep). */
+    public long activationBytes() { return output.length() * output.dataType().width(); }
+    /** Bytes of this layer's weights in FP32. */
+    public long weightBytes() { return layer.parameterCount() * Float.BYTES; }
+    public double min() { return min; }
+    public double max() { return max; }
+    public double mean() { return mean; }
+    public double std() { return std; }
+    /** The share of exact zeros in the output (after a ReLU: the "dead" units of this batch). */
+    public double zeroFraction() { return zeroFraction; }
+
+    /** The first feature maps of the first image, or null when the output is not image-like. */
+    public BufferedImage featureMaps() {
+        if (output.rank() != 4 || output.size(2) < 2 || output.size(3) < 2)
+            return null;
+        long maps = Math.min(MAPS_SHOWN, output.size(1));
+        return TensorImages.grid(output.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, maps)).dup());
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%2d %-10s %s -> %s  params %,d  multiply-adds %,d  %.1f ms  mean %.4g  zeros %.0f%%",
+                index, layer.name(), Arrays.toString(inputShape), Arrays.toString(output.shape()),
+                parameters(), multiplyAdds(), millis, mean, 100 * zeroFraction);
+    }
+
+    @Override
+    public String toHtml() {
+        StringBuilder html = new StringBuilder();
+        html.append(String.format(Locale.ROOT, "<div><b>%d. %s</b> (%s)<br>%n", index, Escape.html(layer.name()), layer.getClass().getSimpleName()));
+        html.append(String.format(Locale.ROOT, "%s &rarr; %s<br>%n", Arrays.toString(inputShape), Arrays.toString(output.shape())));
+        html.append(String.format(Locale.ROOT, "parameters %,d (%s) &middot; multiply-adds %,d &middot; output %s &middot; %.1f ms<br>%n",
+                parameters(), bytes(weightBytes()), multiplyAdds(), bytes(activationBytes()), millis));
+        html.append(String.format(Locale.ROOT, "output min %.4g, max %.4g, mean %.4g, std %.4g, zeros %.1f%%<br>%n",
+                min, max, mean, std, 100 * zeroFraction));
+        BufferedImage maps = featureMaps();
+        if (maps != null)
+            html.append("<img src=\"data:image/png;base64,").append(io.github.alexlab.viz.Png.base64(maps)).append("\" alt=\"first feature maps of image 0\">\n");
+        return html.append("</div>").toString();
+    }
+
+    /** One row of {@link Stepper}'s table. */
+    String tableRow() {
+        return String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%,d</td><td>%.1f ms</td><td>%.4g</td><td>%.0f%%</td></tr>",
+                index, Escape.html(layer.name()), Arrays.toString(inputShape), Arrays.toString(output.shape()),
+                parameters(), multiplyAdds(), millis, mean, 100 * zeroFraction);
+    }
+
+    static String bytes(long n) {
+        if (n < 1024)
+            return n + " B";
+        if (n < 1024 * 1024)
+            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.alexlab.nn;
+
+import io.github.alexlab.viz.HtmlView;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Runs a network one layer at a time, so a class can watch the data change shape: each
+ * {@link #next()} runs the next layer and returns a {@link Step} (shown in a notebook as a line of
+ * facts and the first feature maps).
+ */
+public final class Stepper implements HtmlView {
+    private final Sequential model;
+    private final List<Step> steps = new ArrayList<>();
+    private INDArray current;
+    private int position;
+
+    public Stepper(Sequential model, INDArray input) {
+        this.model = model;
+        this.current = input;
+        model.outputShape(input.shape()); // a wrong input fails here, naming the layer, not halfway through
+    }
+
+    public boolean hasNext() {
+        return position < model.layers().size();
+    }
+
+    /** Runs the next layer on the output of the previous one. */
+    public Step next() {
+        if (!hasNext())
+            throw new NoSuchElementException("all " + model.layers().size() + " layers of " + model.name()
+                    + " have run; the output has shape " + java.util.Arrays.toString(current.shape()));
+        Layer layer = model.layers().get(position);
+        long[] inputShape = current.shape();
+        long start = System.nanoTime();
+        INDArray output = layer.forward(current);
+        double millis = (System.nanoTime() - start) / 1e6;
+        Step step = new Step(position + 1, layer, inputShape, output, millis);
+        steps.add(step);
+        current = output;
+        position++;
+        return step;
+    }
+
+    /** Runs the layers that are left; returns this, which shows the whole walk as a table. */
+    public Stepper runAll() {
+        while (hasNext())
+            next();
+        return this;
+    }
+
+    /** The steps taken so far. */
+    public List<Step> steps() {
+        return Collections.unmodifiableList(steps);
+    }
+
+    /** The output of the last layer run (the input before the first step). */
+    public INDArray current() {
+        return current;
+    }
+
+    @Override
+    public String toHtml() {
+        StringBuilder html = new StringBuilder("<table><tr><th>#</th><th>layer</th><th>input</th><th>output</th>"
+                + "<th>parameters</th><th>multiply-adds</th><th>time</th><th>mean</th><th>zeros</th></tr>");
+        for (Step s : steps)
+            html.append(s.tableRow());
+        return html.append("</table>").toString();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder(model.name() + ": " + position + " of " + model.layers().size() + " layers run");
+        for (Step s : steps)
+            text.append('\n').append(s);
+        return text.toString();
+    }
+}
