@@ -25,7 +25,13 @@ final class KernelSpec {
     static final List<String> JVM_FLAGS = List.of(
             "--enable-native-access=ALL-UNNAMED", // JDK 22+ warns when JavaCPP loads native code
             "-Djava.awt.headless=true",            // charts and images without a display
-            "--add-modules", "jdk.incubator.vector" // the SIMD rung of the matmul ladder
+            "--add-modules", "jdk.incubator.vector", // the SIMD rung of the matmul ladder
+            // A cell that fills the heap must get the OutOfMemoryError, not the kernel: with G1 (the
+            // default) a thread that needs a big array can keep retrying while the kernel's threads,
+            // ZeroMQ's I/O thread among them, get the error and die (seen on JDK 25). The parallel
+            // collector empties the young generation at each collection, so small allocations
+            // (the kernel's) still succeed. Tensors live outside the heap; pauses matter little here.
+            "-XX:+UseParallelGC"
     );
 
     /**
