@@ -116,9 +116,14 @@ public final class Linear implements Layer {
         long[] expected = {input.size(0), outFeatures};
         if (!java.util.Arrays.equals(gradOutput.shape(), expected))
             throw new ShapeException(name + " backward", java.util.Arrays.toString(expected), gradOutput.shape());
-        weight.accumulate(input.transpose().mmul(gradOutput));
+        // dW += x^T g and dx = g W^T as BLAS calls with the transpose flag set, dW straight into
+        // the gradient: input.transpose().mmul(...) on a transposed view took ~15x longer here.
+        if (weight.mask() == null)
+            Nd4j.gemm(input, gradOutput, weight.gradient(), true, false, 1.0, 1.0);
+        else
+            weight.accumulate(Nd4j.gemm(input, gradOutput, true, false));
         bias.accumulate(gradOutput.sum(0));
-        return gradOutput.mmul(weight.value().transpose());
+        return Nd4j.gemm(gradOutput, weight.value(), false, true);
     }
 
     // ---- GPU path: cuBLAS GEMM for x W, x^T g and g W^T (the GPU issue fills this in) ---------
