@@ -8,8 +8,9 @@ import harness
 class SurvivalTest(unittest.TestCase):
     def test_each_kernel(self):
         for name in harness.kernel_names():
-            # A small heap so that exhausting it takes a moment, not minutes.
-            with self.subTest(kernel=name), harness.Kernel(name, env={"JAVA_TOOL_OPTIONS": "-Xmx384m"}) as k:
+            # A 1 GiB heap: exhausting it takes a moment; much less would leave the kernel itself (javac,
+            # ND4J, ZeroMQ) too little room beside the cell that fills it.
+            with self.subTest(kernel=name), harness.Kernel(name, env={"JAVA_TOOL_OPTIONS": "-Xmx1g"}) as k:
                 k.execute("int keep = 7;")
 
                 k.execute("int down(int n) { return down(n + 1) + 1; }")

@@ -76,6 +76,11 @@ public final class JavaEvaluator implements AutoCloseable {
                 throw interrupted();
             int pieceLine = firstLine + lineOf(code, piece.start()) - 1;
             List<SnippetEvent> events = shell.eval(piece.source());
+            if (events.isEmpty()) // JShell gives up without a word when its compiler fails, e.g. on a full heap
+                throw new CellError("CompilerError", "the cell could not be compiled", List.of(
+                        "CompilerError: the Java compiler failed on " + cellLabel + " without a diagnostic.",
+                        "If the Java heap is nearly full, set variables that hold big data to null (or restart",
+                        "the kernel), then run the cell again."));
             outcome = Outcome.NOTHING;
             for (SnippetEvent event : events) {
                 if (event.causeSnippet() != null)

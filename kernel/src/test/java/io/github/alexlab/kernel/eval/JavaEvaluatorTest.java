@@ -22,6 +22,12 @@ class JavaEvaluatorTest {
     }
 
     @Test
+    void aCellOfCommentsOnlyRunsAndShowsNothing() throws Exception {
+        assertFalse(java.eval("// nothing here\n/* nor here */", "cell [c]", 1).hasValue());
+        assertFalse(java.eval("", "cell [c]", 1).hasValue());
+    }
+
+    @Test
     void lastExpressionIsTheLiveValue() throws CellError {
         JavaEvaluator.Outcome o = java.eval("List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));\nCollections.sort(xs);\nxs", "cell [1]", 1);
         assertTrue(o.hasValue());
