@@ -215,6 +215,8 @@ public final class JavaKernel implements Notebook.Frontend {
             flushStreams();
             iopub.setMuted(false);
         }
+        // A cell's outputs go out before its reply, as a client reading the reply first expects them waiting.
+        sockets.drainIopub(200);
         sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", request, reply));
         if (storeHistory)
             history.add(count, code, shownText);
