@@ -1,0 +1,95 @@
+package io.github.alexlab.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * What max and average pooling share: k x k windows every {@code stride} pixels, no padding, no
+ * parameters, and libnd4j's native pooling ops for forward and backward.
+ * Shapes: [N, C, H, W] -> [N, C, floor((H - k) / stride) + 1, same for W].
+ */
+abstract class Pool2d implements Layer {
+    private final String name, op;
+    private final int kernelSize, stride, averageFlag;
+    private INDArray input; // the backward ops take it (max pooling finds each window's maximum in it again)
+
+    /** {@code op}: "maxpool2d" or "avgpool2d" (the backward op is op + "_bp"). */
+    Pool2d(String kind, String name, int kernelSize, int stride, String op, boolean divideByWindow) {
+        if (name == null || name.isBlank())
+            throw new IllegalArgumentException(kind + " needs a name, e.g. \"pool1\"");
+        if (kernelSize < 1 || stride < 1)
+            throw new IllegalArgumentException(name + ": kernel size and stride must be at least 1, got " + kernelSize + " and " + stride);
+        this.name = name;
+        this.kernelSize = kernelSize;
+        this.stride = stride;
+        this.op = op;
+        this.averageFlag = divideByWindow ? 1 : 0;
+    }
+
+    public int kernelSize() { return kernelSize; }
+    public int stride() { return stride; }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        ShapeException.require(name, "images", inputShape, -1, -1, -1, -1);
+        if (inputShape[2] < kernelSize || inputShape[3] < kernelSize)
+            throw new ShapeException(name, "[N, C, h, w] with h, w >= " + kernelSize + " (the " + kernelSize + "x"
+                    + kernelSize + " window must fit in the image)", inputShape);
+        return new long[]{inputShape[0], inputShape[1], (inputShape[2] - kernelSize) / stride + 1,
+                (inputShape[3] - kernelSize) / stride + 1};
+    }
+
+    /**
+     * No multiply-adds: pooling compares or adds (k*k per output). Like the papers, we count the
+     * multiply-adds of the weighted layers only, so this is 0.
+     */
+    @Override
+    public long multiplyAdds(long[] inputShape) {
+        outputShape(inputShape); // still checks the shape
+        return 0;
+    }
+
+    // ---- CPU path: libnd4j's native pooling ops ------------------------------------------------
+
+    @Override
+    public INDArray forward(INDArray x) {
+        long[] outShape = outputShape(x.shape());
+        input = x;
+        INDArray y = Nd4j.createUninitialized(x.dataType(), outShape);
+        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x).addOutputs(y).addIntegerArguments(settings()).build());
+        return y;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        if (input == null)
+            throw new IllegalStateException(name + ": backward before forward");
+        long[] outShape = outputShape(input.shape());
+        if (!Arrays.equals(gradOutput.shape(), outShape))
+            throw new ShapeException(name + " backward", Arrays.toString(outShape), gradOutput.shape());
+        INDArray dx = Nd4j.create(input.dataType(), input.shape());
+        Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(input, gradOutput.castTo(input.dataType()))
+                .addOutputs(dx).addIntegerArguments(settings()).build());
+        return dx;
+    }
+
+    /** libnd4j's pooling arguments: kernel, stride, padding 0, dilation 1, no "same" mode, divide by k^2 or not, NCHW. */
+    private int[] settings() {
+        return new int[]{kernelSize, kernelSize, stride, stride, 0, 0, 1, 1, 0, averageFlag, 0};
+    }
+
+    // ---- GPU path: cuDNN pooling forward/backward (the GPU issue fills this in) ---------------
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + name + ": " + kernelSize + "x" + kernelSize + ", stride " + stride + ")";
+    }
+}
