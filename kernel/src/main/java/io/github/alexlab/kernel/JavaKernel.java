@@ -112,6 +112,7 @@ public final class JavaKernel implements Notebook.Frontend {
     void handle(Channel channel, JupyterMessage request) {
         String type = request.type();
         iopub.status("busy", request);
+        boolean idleSent = false;
         try {
             if (channel == Channel.CONTROL && !CONTROL_TYPES.contains(type)) {
                 replyError(channel, request, "NotOnControl", type + " is not served on the control channel");
@@ -119,7 +120,7 @@ public final class JavaKernel implements Notebook.Frontend {
             }
             switch (type) {
                 case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
-                case "execute_request" -> execute(request);
+                case "execute_request" -> idleSent = execute(request);
                 case "complete_request" -> complete(request);
                 case "inspect_request" -> inspect(request);
                 case "is_complete_request" -> isComplete(request);
@@ -146,7 +147,8 @@ public final class JavaKernel implements Notebook.Frontend {
                 replyError(channel, request, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
         } finally {
             flushStreams();
-            iopub.status("idle", request);
+            if (!idleSent)
+                iopub.status("idle", request);
         }
     }
 
@@ -155,7 +157,8 @@ public final class JavaKernel implements Notebook.Frontend {
 
     // ---- execute ------------------------------------------------------------------------------
 
-    private void execute(JupyterMessage request) {
+    /** Runs a cell; returns true, as it has sent the request's idle status itself. */
+    private boolean execute(JupyterMessage request) {
         String code = request.string("code", "");
         boolean silent = request.bool("silent", false);
         boolean storeHistory = !silent && request.bool("store_history", true);
@@ -215,18 +218,23 @@ public final class JavaKernel implements Notebook.Frontend {
             flushStreams();
             iopub.setMuted(false);
         }
-        // A cell's outputs go out before its reply, as a client reading the reply first expects them waiting.
-        sockets.drainIopub(200);
-        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", request, reply));
         if (storeHistory)
             history.add(count, code, shownText);
-        if (failed && !silent && request.bool("stop_on_error", true))
-            abortQueuedCells();
+        // Cells the frontend queued behind a failed one are taken now, before the reply can prompt new ones.
+        List<JupyterMessage> toAbort = failed && !silent && request.bool("stop_on_error", true)
+                ? sockets.takeQueuedShellMessages() : List.of();
+        // The whole cell's IOPub traffic, its idle status included, goes out before its reply: a client
+        // that reads the reply first finds everything waiting, however busy the machine is just then.
+        iopub.status("idle", request);
+        sockets.drainIopub(200);
+        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", request, reply));
+        abortQueuedCells(toAbort);
         // After the first cell, not before: that one should not share the CPU with the warm-up.
         if (!compilerWarmUpStarted) {
             compilerWarmUpStarted = true;
             new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS).start();
         }
+        return true;
     }
 
     /** {@code Math.max?} alone in a cell asks for its documentation in the pager, as in IPython. */
@@ -248,8 +256,8 @@ public final class JavaKernel implements Notebook.Frontend {
     }
 
     /** After a failed cell, cells the frontend already queued are answered "aborted", not run. */
-    private void abortQueuedCells() {
-        for (JupyterMessage queued : sockets.takeQueuedShellMessages()) {
+    private void abortQueuedCells(List<JupyterMessage> queuedMessages) {
+        for (JupyterMessage queued : queuedMessages) {
             if (!queued.type().equals("execute_request")) {
                 handle(Channel.SHELL, queued);
                 continue;
@@ -258,8 +266,9 @@ public final class JavaKernel implements Notebook.Frontend {
             JsonObject aborted = new JsonObject();
             aborted.addProperty("status", "aborted");
             aborted.addProperty("execution_count", executionCount);
-            sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
             iopub.status("idle", queued);
+            sockets.drainIopub(200);
+            sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
         }
     }
 

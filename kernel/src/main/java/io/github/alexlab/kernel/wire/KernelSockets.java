@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,8 @@ public final class KernelSockets implements AutoCloseable {
     private final MessageCodec codec;
     private final ZMQ.Socket shell, control, stdin, iopub, heartbeat;
     private final BlockingQueue<JupyterMessage> outgoing = new LinkedBlockingQueue<>();
+    /** Messages queued for IOPub, and how many of them ZeroMQ has taken: drainIopub waits for the second. */
+    private final AtomicLong iopubQueued = new AtomicLong(), iopubSent = new AtomicLong();
     private final BlockingQueue<InputWait> inputWaits = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -138,13 +141,17 @@ public final class KernelSockets implements AutoCloseable {
 
     /** Queues a message for IOPub; callable from any thread, never blocks. */
     public void publish(JupyterMessage message) {
-        outgoing.add(message);
+        synchronized (outgoing) {
+            iopubQueued.incrementAndGet();
+            outgoing.add(message);
+        }
     }
 
     /** Waits until every message queued for IOPub so far has been handed to ZeroMQ. */
     public void drainIopub(long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!outgoing.isEmpty() && System.currentTimeMillis() < deadline)
+        long target = iopubQueued.get();
+        while (iopubSent.get() < target && System.currentTimeMillis() < deadline)
             Thread.yield(); // microseconds, not a sleep: this runs before every execute_reply
     }
 
@@ -154,8 +161,13 @@ public final class KernelSockets implements AutoCloseable {
                 JupyterMessage m = outgoing.poll(POLL_MS, TimeUnit.MILLISECONDS);
                 if (m == STOP)
                     return;
-                if (m != null)
-                    send(iopub, m);
+                if (m != null) {
+                    try {
+                        send(iopub, m);
+                    } finally {
+                        iopubSent.incrementAndGet();
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {
