@@ -413,13 +413,14 @@ counts_from_log() {  # PREFIX LOG
         | sed -E 's/^[^:]*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/'
 }
 
-# Surefire writes one XML file per test class; failures and errors both count as failed.
+# Surefire writes one XML file per test class and run (surefire-reports: the whole suite;
+# surefire-reports-plain: the blocks again on ND4J's plain build); failures and errors both count as failed.
 junit_counts() {
-    py - "$REPO/kernel/target/surefire-reports" <<'EOF'
+    py - "$REPO/kernel/target" <<'EOF'
 import glob, os, sys
 import xml.etree.ElementTree as ET
 tests = failed = skipped = 0
-for path in glob.glob(os.path.join(sys.argv[1], "TEST-*.xml")):
+for path in glob.glob(os.path.join(sys.argv[1], "surefire-reports*", "TEST-*.xml")):
     root = ET.parse(path).getroot()
     for suite in ([root] if root.tag == "testsuite" else root.iter("testsuite")):
         tests += int(suite.get("tests", 0))
@@ -432,7 +433,7 @@ EOF
 stage_junit() {
     say "stage 1/4: JUnit (mvn test)"
     local rc=0 counts
-    rm -rf "$REPO/kernel/target/surefire-reports"  # no stale reports from renamed test classes
+    rm -rf "$REPO/kernel/target/surefire-reports" "$REPO/kernel/target/surefire-reports-plain"  # no stale reports
     # GPU tests need the same CUDA libraries the kernel gets through its kernelspec.
     LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
         maven test || rc=$?

@@ -1,8 +1,10 @@
 package io.github.alexlab.bench;
 
 import io.github.alexlab.models.AlexNet;
+import io.github.alexlab.nn.CpuEngine;
 import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
+import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.nn.Sequential;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,12 +17,14 @@ import java.util.Locale;
 /**
  * Benchmark (not a test): one training step of the one-tower AlexNet (1x224x224, 10 classes) at
  * batch 32 on this machine's CPU: forward, and forward + backward, as the median of several runs
- * after a warm-up, then the share of the time each layer takes.
+ * after a warm-up, then the share of the time each layer takes. A step's time includes freeing the
+ * previous step's arrays ({@link NativeMemory}); the forward time is the sum of the layers' forward times.
  * <p>
  * usage: AlexNetCpuBenchmark [batch] [runs]
  */
 public final class AlexNetCpuBenchmark {
     public static void main(String[] args) {
+        CpuEngine.choose();
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Sequential model = AlexNet.singleTower(1, 224, 10);
@@ -34,8 +38,8 @@ public final class AlexNetCpuBenchmark {
         double[][] forwardMs = new double[runs][layers.size()], backwardMs = new double[runs][layers.size()];
         double[] forwardTotal = new double[runs], stepTotal = new double[runs];
 
-        System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d CPU threads (ND4J/OpenBLAS)%n", model.name(), batch,
-                Nd4j.getBackend().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d CPU threads%n", model.name(), batch,
+                CpuEngine.describe(), Runtime.getRuntime().availableProcessors());
         step(model, layers, images, labels, loss, new double[layers.size()], new double[layers.size()]); // warm-up
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
@@ -55,6 +59,7 @@ public final class AlexNetCpuBenchmark {
 
     private static void step(Sequential model, List<Layer> layers, INDArray images, INDArray labels,
                              CrossEntropyLoss loss, double[] forwardMs, double[] backwardMs) {
+        NativeMemory.releaseUnreachable(); // the last step's arrays: part of a step's cost, so timed with it
         model.zeroGradients();
         INDArray x = images;
         for (int l = 0; l < layers.size(); l++) {

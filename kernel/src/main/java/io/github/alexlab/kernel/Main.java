@@ -57,6 +57,7 @@ public final class Main {
             System.exit(2);
         }
         logToTheRealStderr();
+        io.github.alexlab.nn.CpuEngine.choose(); // before anything loads ND4J
         KernelConnectionProperties connection = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         KernelSockets sockets = new KernelSockets(connection);
         JavaKernel kernel = new JavaKernel(sockets);

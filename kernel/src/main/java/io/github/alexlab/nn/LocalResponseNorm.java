@@ -1,8 +1,10 @@
 package io.github.alexlab.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.scalar.Pow;
+import org.nd4j.linalg.factory.Nd4j;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
@@ -28,10 +30,14 @@ public final class LocalResponseNorm implements Layer {
     private final double beta;
     private final double k;
 
-    // Kept from forward for backward.
+    // Kept from forward for backward. The arrays are reused while the input shape stays the same:
+    // fresh memory is slow to touch (a 37 MB array, norm1's at batch 32, costs more to allocate than
+    // to compute), so every step below writes into one of these instead of a new array.
     private INDArray input;
     private INDArray denominator; // d = k + alpha * (windowed sum of squares)
     private INDArray scale;       // d^-beta, so that b = a * scale
+    private INDArray work;        // forward: the squares a^2; backward: g a d^(-beta-1)
+    private INDArray windowSum;   // the windowed sum over channels of work
 
     /** AlexNet's constants: n = 5, alpha = 1e-4, beta = 0.75, k = 2. */
     public LocalResponseNorm(String name) {
@@ -69,10 +75,12 @@ public final class LocalResponseNorm implements Layer {
     public INDArray forward(INDArray input) {
         outputShape(input.shape());
         this.input = input;
-        INDArray squares = input.mul(input);
-        denominator = channelWindowSum(squares).muli(alpha).addi(k);
-        scale = Transforms.pow(denominator, -beta, true);
-        return input.mul(scale);
+        reuseBuffers(input);
+        work.assign(input).muli(input);                                   // a^2
+        sumOverChannelWindow(work, denominator);
+        denominator.muli(alpha).addi(k);                                  // d = k + alpha * sum a^2
+        Nd4j.exec(new Pow(denominator, scale, -beta));                    // d^-beta
+        return input.mul(scale);                                          // b = a d^-beta
     }
 
     /**
@@ -90,36 +98,51 @@ public final class LocalResponseNorm implements Layer {
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(input))
             throw new ShapeException(name + " backward", java.util.Arrays.toString(input.shape()), gradOutput.shape());
-        INDArray t = gradOutput.mul(input).muli(scale).divi(denominator); // g[i] a[i] d[i]^(-beta-1)
-        INDArray inhibition = channelWindowSum(t).muli(input).muli(2 * alpha * beta);
-        return gradOutput.mul(scale).subi(inhibition);
+        work.assign(gradOutput).muli(input).muli(scale).divi(denominator); // g[i] a[i] d[i]^(-beta-1)
+        sumOverChannelWindow(work, windowSum);
+        windowSum.muli(input).muli(2 * alpha * beta);                      // the inhibition term
+        return gradOutput.mul(scale).subi(windowSum);
+    }
+
+    private void reuseBuffers(INDArray like) {
+        if (work != null && work.dataType() == like.dataType() && java.util.Arrays.equals(work.shape(), like.shape()))
+            return;
+        work = Nd4j.createUninitialized(like.dataType(), like.shape());
+        windowSum = Nd4j.createUninitialized(like.dataType(), like.shape());
+        denominator = Nd4j.createUninitialized(like.dataType(), like.shape());
+        scale = Nd4j.createUninitialized(like.dataType(), like.shape());
     }
 
     /**
-     * s[:, i] = sum of v[:, j] over the channels j with |i - j| <= n/2 that exist (the paper's
-     * max(0, ...) and min(C - 1, ...)). Built from shifted views instead of a loop over pixels:
+     * sum[:, i] = sum of v[:, j] over the channels j with |i - j| <= n/2 that exist (the paper's
+     * max(0, ...) and min(C - 1, ...)). Built from shifted copies instead of a loop over pixels:
      * for each offset o, channel i receives channel i - o and channel i + o.
      * <p>
-     * Per example, the channels lie one after the other in memory (all of channel 0's H x W plane,
-     * then channel 1's, ...), so "shift by o channels" is "shift by o planes" of one contiguous
-     * row: adding such rows is much faster than adding strided 4-D views.
+     * The whole batch lies in memory as one row: example 0's channel 0 (an H x W plane), its
+     * channel 1, ..., then example 1's channel 0, ... So "shift by o channels" is "shift by o
+     * planes" along that row, one fast addition of two contiguous pieces. At the seams between
+     * examples the shift also pulls in o planes of the neighbouring example; those few planes
+     * are taken out again right after.
      */
-    private INDArray channelWindowSum(INDArray v) {
-        long examples = v.size(0);
-        long channels = v.size(1);
-        long plane = v.size(2) * v.size(3);
-        long all = channels * plane;
-        INDArray rows = v.reshape('c', examples, all); // one row per example
-        INDArray sum = rows.dup();
-        for (long e = 0; e < examples; e++) {
-            INDArray from = rows.getRow(e);
-            INDArray to = sum.getRow(e);
-            for (long o = 1; o <= size / 2 && o < channels; o++) {
-                to.get(interval(o * plane, all)).addi(from.get(interval(0, all - o * plane)));  // i gets i - o
-                to.get(interval(0, all - o * plane)).addi(from.get(interval(o * plane, all)));  // i gets i + o
+    private void sumOverChannelWindow(INDArray v, INDArray sum) {
+        long examples = v.size(0), channels = v.size(1), plane = v.size(2) * v.size(3), total = v.length();
+        INDArray from = v.reshape('c', new long[]{total}), to = sum.reshape('c', new long[]{total}); // views of the whole batch as one row
+        to.assign(from);
+        for (long o = 1; o <= size / 2 && o < channels; o++) {
+            long shift = o * plane;
+            to.get(interval(shift, total)).addi(from.get(interval(0, total - shift)));  // i gets i - o
+            to.get(interval(0, total - shift)).addi(from.get(interval(shift, total)));  // i gets i + o
+            if (examples > 1) {
+                // Example e's first o channels got example e-1's last o; its last o got example e+1's first o.
+                channelBlock(sum, 1, examples, 0, o).subi(channelBlock(v, 0, examples - 1, channels - o, channels));
+                channelBlock(sum, 0, examples - 1, channels - o, channels).subi(channelBlock(v, 1, examples, 0, o));
             }
         }
-        return sum.reshape('c', v.shape());
+    }
+
+    /** Examples [e0, e1) and channels [c0, c1) of an [N, C, H, W] array, as a view. */
+    private static INDArray channelBlock(INDArray a, long e0, long e1, long c0, long c1) {
+        return a.get(interval(e0, e1), interval(c0, c1), all(), all());
     }
 
     // ---- GPU path: cuDNN LRN cross-channel forward/backward; cuDNN divides its lrnAlpha by n,

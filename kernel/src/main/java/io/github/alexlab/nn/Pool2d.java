@@ -58,13 +58,16 @@ abstract class Pool2d implements Layer {
     }
 
     // ---- CPU path: libnd4j's native pooling ops ------------------------------------------------
+    // Its own loops, not oneDNN's: on two cores, AlexNet's pool1 at batch 32 takes 12 + 67 ms (forward +
+    // backward) this way and 81 + 137 ms through the oneDNN build's pooling.
 
     @Override
     public INDArray forward(INDArray x) {
         long[] outShape = outputShape(x.shape());
         input = x;
         INDArray y = Nd4j.createUninitialized(x.dataType(), outShape);
-        Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x).addOutputs(y).addIntegerArguments(settings()).build());
+        CpuEngine.withoutOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x).addOutputs(y)
+                .addIntegerArguments(settings()).build()));
         return y;
     }
 
@@ -76,8 +79,9 @@ abstract class Pool2d implements Layer {
         if (!Arrays.equals(gradOutput.shape(), outShape))
             throw new ShapeException(name + " backward", Arrays.toString(outShape), gradOutput.shape());
         INDArray dx = Nd4j.create(input.dataType(), input.shape());
-        Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(input, gradOutput.castTo(input.dataType()))
-                .addOutputs(dx).addIntegerArguments(settings()).build());
+        INDArray g = gradOutput.castTo(input.dataType());
+        CpuEngine.withoutOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(input, g)
+                .addOutputs(dx).addIntegerArguments(settings()).build()));
         return dx;
     }
 

@@ -1,6 +1,8 @@
 package io.github.alexlab.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -9,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class ReLU implements Layer {
     private final String name;
-    private INDArray passed; // 1 where x > 0, else 0: all that backward needs
+    private INDArray input; // backward passes the gradient where it is > 0
 
     public ReLU(String name) {
         this.name = name;
@@ -29,18 +31,22 @@ public final class ReLU implements Layer {
 
     @Override
     public INDArray forward(INDArray input) {
-        passed = input.gt(0).castTo(input.dataType());
+        this.input = input;
         return Transforms.relu(input, true); // true: a new array, the input stays as it was
     }
 
     /** dL/dx = dL/dy where x > 0, else 0. */
     @Override
     public INDArray backward(INDArray gradOutput) {
-        if (passed == null)
+        if (input == null)
             throw new IllegalStateException(name + ": backward before forward");
-        if (!gradOutput.equalShapes(passed))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(passed.shape()), gradOutput.shape());
-        return gradOutput.mul(passed);
+        if (!gradOutput.equalShapes(input))
+            throw new ShapeException(name + " backward", java.util.Arrays.toString(input.shape()), gradOutput.shape());
+        // One pass, no mask array: libnd4j's relu_bp copies g where x > 0 and writes 0 elsewhere.
+        INDArray gradInput = Nd4j.createUninitialized(input.dataType(), input.shape());
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(input, gradOutput.castTo(input.dataType()))
+                .addOutputs(gradInput).addFloatingPointArguments(0.0).build());
+        return gradInput;
     }
 
     // ---- GPU path: cuDNN activation forward/backward (the GPU issue fills this in) ------------

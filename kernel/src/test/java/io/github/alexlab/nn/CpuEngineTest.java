@@ -1,0 +1,51 @@
+package io.github.alexlab.nn;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CpuEngineTest {
+    @Test
+    void runsOnTheBuildItChose() {
+        boolean expected = CpuEngine.oneDnnWanted() && CpuEngine.oneDnnRunsHere();
+        assertEquals(expected, CpuEngine.oneDnn(),
+                "oneDNN wanted: " + CpuEngine.oneDnnWanted() + ", runs here: " + CpuEngine.oneDnnRunsHere()
+                        + "; loaded: " + CpuEngine.describe());
+    }
+
+    @Test
+    void withoutOneDnnRestoresTheSwitch() {
+        boolean before = Nd4j.getEnvironment().helpersAllowed();
+        INDArray[] out = new INDArray[1];
+        CpuEngine.withoutOneDnn(() -> out[0] = Nd4j.ones(DataType.FLOAT, 2, 2).mul(3));
+        assertEquals(12.0, out[0].sumNumber().doubleValue(), 0.0);
+        assertEquals(before, Nd4j.getEnvironment().helpersAllowed());
+        try {
+            CpuEngine.withoutOneDnn(() -> { throw new IllegalStateException("an op failed"); });
+        } catch (IllegalStateException expected) {
+            assertTrue(expected.getMessage().contains("op failed"));
+        }
+        assertEquals(before, Nd4j.getEnvironment().helpersAllowed());
+    }
+
+    @Test
+    void releaseUnreachableGivesAnArraysMemoryBack() throws InterruptedException {
+        long mib = 1024 * 1024;
+        long before = NativeMemory.residentBytes();
+        INDArray big = Nd4j.create(DataType.FLOAT, 64, 1024, 1024).assign(1); // 256 MiB, every page touched
+        long holding = NativeMemory.residentBytes();
+        assertTrue(holding - before > 200 * mib, "256 MiB array not resident: " + before / mib + " -> " + holding / mib + " MiB");
+        big = null;
+        long after = holding;
+        for (int tries = 0; tries < 50 && holding - after < 200 * mib; tries++) { // JavaCPP frees on its own thread
+            NativeMemory.releaseUnreachable();
+            Thread.sleep(100);
+            after = NativeMemory.residentBytes();
+        }
+        assertTrue(holding - after > 200 * mib, "not given back: " + holding / mib + " -> " + after / mib + " MiB");
+    }
+}
