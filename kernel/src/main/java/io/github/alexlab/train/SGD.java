@@ -1,0 +1,188 @@
+package io.github.alexlab.train;
+
+import io.github.alexlab.nn.Parameter;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with momentum and weight decay, exactly as AlexNet was trained
+ * (Krizhevsky, Sutskever and Hinton 2012, section 5). For every weight w with gradient g = dL/dw
+ * of the current batch, learning rate lr, momentum m and weight decay wd:
+ * <pre>
+ *     v  &lt;-  m * v  -  wd * lr * w  -  lr * g
+ *     w  &lt;-  w + v
+ * </pre>
+ * v, the velocity, starts at zero; it is a running sum of past steps, so a direction the gradient
+ * keeps pointing in gathers speed (up to 1 / (1 - m) times a plain step) while noise that flips
+ * sign from batch to batch cancels out. The weight decay term pulls every weight a little towards
+ * zero at each step; AlexNet used m = 0.9, wd = 0.0005, lr = 0.01 and a batch of 128.
+ * <p>
+ * PyTorch's {@code torch.optim.SGD} writes the same method another way:
+ * <pre>
+ *     v  &lt;-  m * v  +  g  +  wd * w
+ *     w  &lt;-  w - lr * v
+ * </pre>
+ * Its v is this class's v divided by -lr, so while lr stays constant both give the same weights,
+ * step for step. They differ only when lr changes: here the velocity already carries the old lr
+ * and the new one applies to the new gradient only; in PyTorch the new lr scales the whole
+ * velocity at once.
+ * <p>
+ * {@link #step()} uses the gradients as they are and leaves them there: call
+ * {@link #zeroGradients()} (or the model's) before the next backward pass, since backward adds
+ * to the gradients. Entries of a masked parameter that are fixed at zero stay zero.
+ * <pre>
+ *     var sgd = new SGD(model.parameters(), 0.01).momentum(0.9).weightDecay(0.0005);
+ *     sgd.zeroGradients();
+ *     loss.backward(...); model.backward(...);
+ *     sgd.step();
+ * </pre>
+ */
+public final class SGD {
+    private final List<Parameter> parameters;
+    private final List<INDArray> velocities; // one per parameter, null until its first step
+    private double learningRate;
+    private double momentum;
+    private double weightDecay;
+    private boolean decayBiases = true;
+
+    /** Plain SGD (momentum 0, weight decay 0) over these parameters; add the rest with the setters below. */
+    public SGD(List<Parameter> parameters, double learningRate) {
+        if (parameters == null || parameters.isEmpty())
+            throw new IllegalArgumentException("SGD needs at least one parameter to train, got "
+                    + (parameters == null ? "null" : "an empty list"));
+        for (Parameter p : parameters)
+            if (p == null)
+                throw new IllegalArgumentException("SGD: the parameter list holds a null");
+        this.parameters = List.copyOf(parameters);
+        this.velocities = new ArrayList<>(Collections.nCopies(parameters.size(), null));
+        setLearningRate(learningRate);
+    }
+
+    /** Sets the momentum m, in [0, 1): 0 is plain SGD, AlexNet used 0.9. Returns this. */
+    public SGD momentum(double momentum) {
+        if (!(momentum >= 0 && momentum < 1))
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum
+                    + (momentum >= 1 ? " (at 1 or more the velocity never dies down)" : ""));
+        this.momentum = momentum;
+        return this;
+    }
+
+    /** Sets the weight decay wd, 0 or more: AlexNet used 0.0005. Returns this. */
+    public SGD weightDecay(double weightDecay) {
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay)))
+            throw new IllegalArgumentException("weight decay must be 0 or more, got " + weightDecay);
+        this.weightDecay = weightDecay;
+        return this;
+    }
+
+    /**
+     * Whether weight decay also applies to biases (parameters named "bias" or "....bias").
+     * The paper's rule applies it to every weight, so the default is true; many later recipes
+     * (and Caffe's AlexNet) leave biases out, since a bias does not make the model more complex.
+     * Returns this.
+     */
+    public SGD decayBiases(boolean decayBiases) {
+        this.decayBiases = decayBiases;
+        return this;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** Changes lr for the next steps, e.g. from a {@link LearningRateSchedule}; must be more than 0. */
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0 && Double.isFinite(learningRate)))
+            throw new IllegalArgumentException("learning rate must be more than 0, got " + learningRate);
+        this.learningRate = learningRate;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public boolean decaysBiases() {
+        return decayBiases;
+    }
+
+    /** The parameters this optimizer updates. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The velocity v of a parameter (same shape and type), or null before its first step. */
+    public INDArray velocity(Parameter parameter) {
+        int i = indexOf(parameter);
+        if (i < 0)
+            throw new IllegalArgumentException("SGD does not train " + parameter);
+        return velocities.get(i);
+    }
+
+    /** One update of every parameter from its current gradient; the gradients are left as they are. */
+    public void step() {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            INDArray w = p.value();
+            INDArray v = velocityFor(i, w);
+            double decay = decayBiases || !isBias(p) ? weightDecay : 0;
+            v.muli(momentum);                                 // v = m v
+            if (decay > 0)
+                addScaled(v, -decay * learningRate, w);       //     - wd lr w
+            addScaled(v, -learningRate, p.gradient());       //     - lr g
+            if (p.mask() != null)
+                v.muli(p.mask());                             // entries fixed at zero do not move
+            w.addi(v);                                        // w = w + v
+        }
+    }
+
+    /** Sets every parameter's gradient to zero, ready for the next backward pass. */
+    public void zeroGradients() {
+        for (Parameter p : parameters)
+            p.zeroGradient();
+    }
+
+    /** A bias by name: "bias" itself or a name ending in ".bias", as the layers name them. */
+    static boolean isBias(Parameter p) {
+        return p.name().equals("bias") || p.name().endsWith(".bias");
+    }
+
+    /** The velocity of parameter i, made at the first step (zeros in the weight's type). */
+    private INDArray velocityFor(int i, INDArray w) {
+        INDArray v = velocities.get(i);
+        if (v == null) {
+            v = Nd4j.zerosLike(w);
+            velocities.set(i, v);
+        } else if (v.dataType() != w.dataType()) { // the model was converted, e.g. to DOUBLE: keep the speed
+            v = v.castTo(w.dataType());
+            velocities.set(i, v);
+        }
+        return v;
+    }
+
+    /** target += alpha * x, in place: no temporary the size of fc6's weights at every step. */
+    private static void addScaled(INDArray target, double alpha, INDArray x) {
+        Nd4j.exec(new Axpy(x, target, target, alpha));
+    }
+
+    private int indexOf(Parameter parameter) {
+        for (int i = 0; i < parameters.size(); i++)
+            if (parameters.get(i) == parameter)
+                return i;
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return "SGD(lr " + learningRate + ", momentum " + momentum + ", weight decay " + weightDecay
+                + (decayBiases ? "" : " except biases") + ", " + parameters.size() + " parameters)";
+    }
+}
