@@ -38,6 +38,9 @@ public final class Dataset {
      * pixels are scaled from 0..255 to [0, 1] and get one channel, [N, 1, H, W].
      */
     public static Dataset fromIdx(String name, IdxData images, IdxData labels) throws DataFileException {
+        if (images.sizes().length != 3 || labels.sizes().length != 1)
+            throw new IllegalArgumentException(name + ": need images [N, H, W] and labels [N], got "
+                    + images + " and " + labels);
         if (images.count() != labels.count())
             throw new DataFileException(images.file(), "holds " + images.count() + " images but "
                     + labels.file() + " holds " + labels.count() + " labels; they must match");

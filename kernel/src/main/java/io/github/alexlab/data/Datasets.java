@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Finds the project's {@code datasets/} folder: the bundled subset and {@code SHA256SUMS} live
- * there. The system property {@code alexlab.datasets} names it directly (the kernel sets it);
+ * there. The system property {@code alexlab.datasets} names it directly (e.g. -Dalexlab.datasets=...);
  * otherwise the folder is looked for from the working directory upwards, so a notebook or a
  * test started anywhere inside the checkout finds it.
  */
