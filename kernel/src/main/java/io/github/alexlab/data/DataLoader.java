@@ -1,0 +1,184 @@
+package io.github.alexlab.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+
+/**
+ * Cuts a {@link Dataset} into batches, one epoch per {@code for} loop:
+ * <pre>
+ *   var loader = new DataLoader(data.train(), 64).shuffle(42).transforms(new Resize(32));
+ *   for (Batch batch : loader) { ... }
+ * </pre>
+ * With {@link #shuffle(long)} the order of epoch e comes from {@code new Random(seed + e)}: a
+ * new order each epoch, the same sequence of orders every run. The transforms draw from the same
+ * generator, so augmentation is reproducible too. {@link #limit(int)} keeps only the first n
+ * examples (a quick run on a small budget), and {@link #dropLast(boolean)} drops a last batch
+ * smaller than the batch size.
+ */
+public final class DataLoader implements Iterable<Batch> {
+    /** Environment variable: how many examples a notebook should use (see {@link #datasetLimitFromEnvironment}). */
+    public static final String LIMIT_VARIABLE = "ALEXLAB_DATASET_LIMIT";
+
+    private final Dataset dataset;
+    private final int batchSize;
+    private boolean shuffle = false;
+    private long seed = 0;
+    private int limit = Integer.MAX_VALUE;
+    private boolean dropLast = false;
+    private final List<ImageTransform> transforms = new ArrayList<>();
+    private int epoch = 0; // the epoch the next iterator() hands out
+
+    public DataLoader(Dataset dataset, int batchSize) {
+        if (batchSize < 1)
+            throw new IllegalArgumentException("DataLoader: batch size must be >= 1, got " + batchSize);
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+    }
+
+    // ---- Settings -----------------------------------------------------------------------------
+
+    /** Shuffle every epoch, reproducibly from {@code seed}. */
+    public DataLoader shuffle(long seed) {
+        this.shuffle = true;
+        this.seed = seed;
+        return this;
+    }
+
+    /** Use only the first {@code n} examples of the dataset. */
+    public DataLoader limit(int n) {
+        if (n < 1) throw new IllegalArgumentException("DataLoader: limit must be >= 1, got " + n);
+        this.limit = n;
+        return this;
+    }
+
+    /** Drop the last batch when it is smaller than the batch size. */
+    public DataLoader dropLast(boolean dropLast) {
+        this.dropLast = dropLast;
+        return this;
+    }
+
+    /** Apply these transforms to every batch, in this order (after any added before). */
+    public DataLoader transforms(ImageTransform... transforms) {
+        this.transforms.addAll(List.of(transforms));
+        return this;
+    }
+
+    // ---- Sizes --------------------------------------------------------------------------------
+
+    /** The number of examples used: the dataset size or the limit, whichever is smaller. */
+    public int size() {
+        return Math.min(limit, dataset.size());
+    }
+
+    /** Batches per epoch. */
+    public int numberOfBatches() {
+        int n = size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    // ---- Epochs -------------------------------------------------------------------------------
+
+    /** The batches of the next epoch (epoch 0, then 1, ...). */
+    @Override
+    public Iterator<Batch> iterator() {
+        return epoch(epoch++).iterator();
+    }
+
+    /** The batches of epoch {@code e}: the same every time for the same seed. */
+    public Iterable<Batch> epoch(int e) {
+        Random rng = new Random(seed + e);
+        int[] order = order(rng);
+        return () -> new Iterator<>() {
+            private int batch = 0;
+
+            @Override
+            public boolean hasNext() {
+                return batch < numberOfBatches();
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException("DataLoader: epoch " + e + " has no more batches");
+                int from = batch * batchSize;
+                int to = Math.min(from + batchSize, order.length);
+                batch++;
+                return makeBatch(order, from, to, rng);
+            }
+        };
+    }
+
+    /** The example indices of epoch {@code e} in the order they are handed out. */
+    public int[] order(int e) {
+        return order(new Random(seed + e));
+    }
+
+    /** 0..n-1, shuffled by Fisher-Yates when shuffling is on. */
+    private int[] order(Random rng) {
+        int[] order = new int[size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) {
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int swap = order[i];
+                order[i] = order[j];
+                order[j] = swap;
+            }
+        }
+        return order;
+    }
+
+    private Batch makeBatch(int[] order, int from, int to, Random rng) {
+        int[] rows = Arrays.copyOfRange(order, from, to);
+        INDArray all = dataset.images();
+        long[] shape = all.shape();
+        // pullRows gathers rows of a matrix: view the images as [N, C*H*W] and the labels as [N, 1]
+        INDArray flat = all.reshape(shape[0], shape[1] * shape[2] * shape[3]);
+        INDArray images = Nd4j.pullRows(flat, 1, rows).reshape(rows.length, shape[1], shape[2], shape[3]);
+        INDArray labels = Nd4j.pullRows(dataset.labels().reshape(shape[0], 1), 1, rows).reshape(rows.length);
+        for (ImageTransform transform : transforms)
+            images = transform.apply(images, rng);
+        return new Batch(images, labels);
+    }
+
+    // ---- The environment's budget -------------------------------------------------------------
+
+    /**
+     * The number of examples a notebook should use: {@code ALEXLAB_DATASET_LIMIT} when set (a
+     * quick check of every notebook sets it low), else {@code defaultLimit}.
+     */
+    public static int datasetLimitFromEnvironment(int defaultLimit) {
+        return parseLimit(System.getenv(LIMIT_VARIABLE), defaultLimit);
+    }
+
+    static int parseLimit(String value, int defaultLimit) {
+        if (value == null || value.isBlank()) return defaultLimit;
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit < 1) throw new NumberFormatException();
+            return limit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(LIMIT_VARIABLE + " must be a whole number >= 1, got '" + value + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DataLoader[" + dataset.name() + ", " + size() + " examples, batch " + batchSize
+                + (shuffle ? ", shuffled (seed " + seed + ")" : "") + ", " + numberOfBatches() + " batches]";
+    }
+}
