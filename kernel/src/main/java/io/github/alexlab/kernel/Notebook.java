@@ -34,6 +34,11 @@ public final class Notebook {
         frontend = kernelSide;
     }
 
+    /** True inside the kernel, where display and updateDisplay reach a notebook; false in a plain program. */
+    public static boolean attached() {
+        return frontend != null;
+    }
+
     /** Shows a value below the cell now (not only at its end) and returns its display id. */
     public static String display(Object value) {
         String id = UUID.randomUUID().toString();

@@ -15,7 +15,24 @@ import org.bytedeco.javacpp.Pointer;
  * 1.8 s (AlexNetCpuBenchmark).
  */
 public final class NativeMemory {
+    private static long residentAtLastRelease = Long.MAX_VALUE;
+
     private NativeMemory() {}
+
+    /**
+     * Frees unreachable arrays when the process has grown by more than {@code growthBytes} since the
+     * last time; cheap enough to call every training step. A small model (LeNet-5) then collects
+     * every hundred steps or so, a large one (AlexNet) every step. Returns true when it collected.
+     */
+    public static synchronized boolean releaseWhenGrownBy(long growthBytes) {
+        long now = residentBytes();
+        residentAtLastRelease = Math.min(residentAtLastRelease, now); // memory given back since counts too
+        if (now - residentAtLastRelease < growthBytes)
+            return false;
+        releaseUnreachable();
+        residentAtLastRelease = now;
+        return true;
+    }
 
     /** Frees the native memory of every array no longer reachable; call between training steps. */
     public static void releaseUnreachable() {

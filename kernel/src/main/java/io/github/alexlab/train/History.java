@@ -1,0 +1,98 @@
+package io.github.alexlab.train;
+
+import io.github.alexlab.viz.Charts;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * What a training run measured, one row per finished epoch: the numbers behind the curves.
+ * Test figures are NaN when the run had no test data.
+ */
+public final class History {
+    /** One finished epoch. */
+    public record Epoch(int epoch, double learningRate, double trainLoss, double trainAccuracy,
+                        double testLoss, double testAccuracy, double seconds) {}
+
+    private final String name;
+    private final List<Epoch> epochs = new ArrayList<>();
+    private boolean interrupted;
+
+    public History(String name) {
+        this.name = name;
+    }
+
+    void add(Epoch e) {
+        epochs.add(e);
+    }
+
+    void markInterrupted() {
+        interrupted = true;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Epoch> epochs() {
+        return Collections.unmodifiableList(epochs);
+    }
+
+    /** True when the run was stopped (Kernel > Interrupt) before its last epoch ended. */
+    public boolean interrupted() {
+        return interrupted;
+    }
+
+    /** The last finished epoch, or null before the first one ends. */
+    public Epoch last() {
+        return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+    }
+
+    /** Mean seconds per epoch (NaN with no finished epoch). */
+    public double secondsPerEpoch() {
+        return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN);
+    }
+
+    public Table toTable() {
+        Table t = Table.create(name);
+        t.addColumns(IntColumn.create("epoch", epochs.stream().mapToInt(Epoch::epoch).toArray()),
+                DoubleColumn.create("learning rate", epochs.stream().mapToDouble(Epoch::learningRate).toArray()),
+                DoubleColumn.create("train loss", epochs.stream().mapToDouble(Epoch::trainLoss).toArray()),
+                DoubleColumn.create("train accuracy", epochs.stream().mapToDouble(Epoch::trainAccuracy).toArray()),
+                DoubleColumn.create("test loss", epochs.stream().mapToDouble(Epoch::testLoss).toArray()),
+                DoubleColumn.create("test accuracy", epochs.stream().mapToDouble(Epoch::testAccuracy).toArray()),
+                DoubleColumn.create("seconds", epochs.stream().mapToDouble(Epoch::seconds).toArray()));
+        return t;
+    }
+
+    /** Training and test loss per epoch. */
+    public Charts.XY lossChart() {
+        return curves(name + ": loss", "cross-entropy", Epoch::trainLoss, Epoch::testLoss);
+    }
+
+    /** Training and test accuracy per epoch. */
+    public Charts.XY accuracyChart() {
+        return curves(name + ": accuracy", "accuracy", Epoch::trainAccuracy, Epoch::testAccuracy);
+    }
+
+    private Charts.XY curves(String title, String yLabel, ToDoubleFunction<Epoch> train, ToDoubleFunction<Epoch> test) {
+        double[] x = epochs.stream().mapToDouble(Epoch::epoch).toArray();
+        Charts.XY chart = Charts.line(title, "epoch", yLabel).series("train", x, epochs.stream().mapToDouble(train).toArray());
+        if (epochs.stream().anyMatch(e -> !Double.isNaN(test.applyAsDouble(e)))) // no test data: no test curve
+            chart.series("test", x, epochs.stream().mapToDouble(test).toArray());
+        return chart;
+    }
+
+    @Override
+    public String toString() {
+        Epoch e = last();
+        return name + ": " + epochs.size() + " epochs" + (interrupted ? " (interrupted)" : "")
+                + (e == null ? "" : String.format(java.util.Locale.ROOT, ", last: train loss %.4f, train accuracy %.3f, test accuracy %.3f",
+                e.trainLoss(), e.trainAccuracy(), e.testAccuracy()));
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.alexlab.train;
+
+import io.github.alexlab.data.Batch;
+import io.github.alexlab.data.DataLoader;
+import io.github.alexlab.kernel.Notebook;
+import io.github.alexlab.nn.CrossEntropyLoss;
+import io.github.alexlab.nn.Layer;
+import io.github.alexlab.nn.NativeMemory;
+import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.HtmlView;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * Trains a classifier with mini-batch SGD and cross-entropy, epoch by epoch:
+ * <pre>
+ *   for each batch:  zero the gradients, forward, loss, backward, optimizer step
+ *   after each epoch: evaluate on the test data, record a row of {@link History}
+ * </pre>
+ * In a notebook it shows a progress bar that redraws in place and loss/accuracy curves that grow
+ * after every epoch; elsewhere it prints one line per epoch. Kernel &gt; Interrupt stops it after
+ * the batch it is on: the model keeps the weights of the last finished step and can be evaluated,
+ * saved or trained further. Afterwards the model is in evaluation mode (dropout off).
+ */
+public final class Trainer {
+    private static final double REDRAWS_PER_SECOND = 4;
+    /** Collect dead arrays once the process has grown by this much (see NativeMemory). */
+    private static final long COLLECT_AFTER_BYTES = 512L << 20;
+
+    private final Layer model;
+    private final SGD optimizer;
+    private final CrossEntropyLoss loss = new CrossEntropyLoss();
+    private LearningRateSchedule schedule;
+    private List<String> classNames;
+    private boolean quiet;
+
+    public Trainer(Layer model, SGD optimizer) {
+        this.model = model;
+        this.optimizer = optimizer;
+    }
+
+    /** Sets the learning rate before every step from a schedule (by default it stays the optimizer's). */
+    public Trainer schedule(LearningRateSchedule schedule) {
+        this.schedule = schedule;
+        return this;
+    }
+
+    /** Class names for the confusion matrix of {@link #evaluate}; default "0", "1", ... */
+    public Trainer classNames(List<String> names) {
+        this.classNames = List.copyOf(names);
+        return this;
+    }
+
+    /** No progress bar, no curves, no lines (tests, benchmarks). */
+    public Trainer quiet() {
+        this.quiet = true;
+        return this;
+    }
+
+    /** Trains for {@code epochs} epochs; {@code test} may be null (then no test figures). */
+    public History fit(DataLoader train, DataLoader test, int epochs) {
+        if (epochs < 1)
+            throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        History history = new History(model.name());
+        boolean live = !quiet && Notebook.attached();
+        int batches = train.numberOfBatches();
+        long start = System.nanoTime();
+        String barId = live ? Notebook.display(new Progress(1, epochs, 0, batches, Double.NaN, Double.NaN, 0, "")) : null;
+        String chartId = null;
+        Progress last = null;
+        try {
+            epochLoop:
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long epochStart = System.nanoTime(), lastDraw = 0;
+                model.train(true);
+                double lossSum = 0;
+                long seen = 0, correct = 0;
+                int b = 0;
+                for (Batch batch : train) {
+                    if (Thread.interrupted()) { // Kernel > Interrupt: stop between steps, the model stays whole
+                        history.markInterrupted();
+                        break epochLoop;
+                    }
+                    if (schedule != null)
+                        optimizer.setLearningRate(schedule.rate(epoch - 1 + (double) b / batches));
+                    NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
+                    model.zeroGradients();
+                    INDArray logits = model.forward(batch.images());
+                    long n = batch.labels().length();
+                    lossSum += loss.forward(logits, batch.labels()) * n;
+                    correct += correctCount(logits, batch.labels());
+                    model.backward(loss.backward());
+                    optimizer.step();
+                    seen += n;
+                    b++;
+                    last = new Progress(epoch, epochs, b, batches, lossSum / seen, (double) correct / seen, seconds(start), "");
+                    if (live && System.nanoTime() - lastDraw > 1e9 / REDRAWS_PER_SECOND) {
+                        Notebook.updateDisplay(barId, last);
+                        lastDraw = System.nanoTime();
+                    }
+                }
+                double testLoss = Double.NaN, testAccuracy = Double.NaN;
+                if (test != null) {
+                    if (live)
+                        Notebook.updateDisplay(barId, withNote(last, "evaluating"));
+                    Evaluation e = evaluate(test);
+                    testLoss = e.loss();
+                    testAccuracy = e.accuracy();
+                }
+                history.add(new History.Epoch(epoch, optimizer.learningRate(), lossSum / seen, (double) correct / seen,
+                        testLoss, testAccuracy, (System.nanoTime() - epochStart) / 1e9));
+                if (live) {
+                    Curves curves = new Curves(history);
+                    if (chartId == null)
+                        chartId = Notebook.display(curves);
+                    else
+                        Notebook.updateDisplay(chartId, curves);
+                } else if (!quiet) {
+                    System.out.println(history.last());
+                }
+            }
+        } finally {
+            model.train(false);
+            if (live && last != null)
+                Notebook.updateDisplay(barId, withNote(last, history.interrupted() ? "interrupted" : "done"));
+        }
+        return history;
+    }
+
+    /** Accuracy, loss and confusion matrix on a data set (evaluation mode). */
+    public Evaluation evaluate(DataLoader data) {
+        return Evaluation.of(model, data, classNames);
+    }
+
+    static long correctCount(INDArray logits, INDArray labels) {
+        INDArray predicted = logits.argMax(1).castTo(DataType.FLOAT);
+        return predicted.eq(labels.castTo(DataType.FLOAT).reshape(predicted.shape())).castTo(DataType.INT).sumNumber().longValue();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static Progress withNote(Progress p, String note) {
+        return p == null ? null : new Progress(p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(), p.accuracy(),
+                p.elapsedSeconds(), note);
+    }
+
+    /** Loss and accuracy curves side by side, as one picture. */
+    private record Curves(History history) implements HtmlView {
+        @Override
+        public String toHtml() {
+            return "<div style=\"display:flex;flex-wrap:wrap;gap:8px\">" + image(history.lossChart()) + image(history.accuracyChart()) + "</div>";
+        }
+
+        private static String image(Charts.XY chart) {
+            return "<img style=\"max-width:48%;min-width:320px\" src=\"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(chart.png()) + "\"/>";
+        }
+    }
+}
