@@ -34,8 +34,8 @@ public final class Linear implements Layer {
         this.name = name;
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
-        this.weight = new Parameter(name + ".weight", Nd4j.create(DataType.FLOAT, inFeatures, outFeatures));
-        this.bias = new Parameter(name + ".bias", Nd4j.create(DataType.FLOAT, outFeatures));
+        this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, inFeatures, outFeatures));
+        this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outFeatures));
         initialize(Init.he(), Init.constant(0), name.hashCode()); // String.hashCode is the same in every JVM
     }
 

@@ -76,7 +76,7 @@ public final class LocalResponseNorm implements Layer {
         outputShape(input.shape());
         this.input = input;
         reuseBuffers(input);
-        work.assign(input).muli(input);                                   // a^2
+        input.mul(input, work);                                           // a^2, written into work
         sumOverChannelWindow(work, denominator);
         denominator.muli(alpha).addi(k);                                  // d = k + alpha * sum a^2
         Nd4j.exec(new Pow(denominator, scale, -beta));                    // d^-beta
@@ -98,7 +98,7 @@ public final class LocalResponseNorm implements Layer {
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(input))
             throw new ShapeException(name + " backward", java.util.Arrays.toString(input.shape()), gradOutput.shape());
-        work.assign(gradOutput).muli(input).muli(scale).divi(denominator); // g[i] a[i] d[i]^(-beta-1)
+        gradOutput.mul(input, work).muli(scale).divi(denominator);         // g[i] a[i] d[i]^(-beta-1)
         sumOverChannelWindow(work, windowSum);
         windowSum.muli(input).muli(2 * alpha * beta);                      // the inhibition term
         return gradOutput.mul(scale).subi(windowSum);

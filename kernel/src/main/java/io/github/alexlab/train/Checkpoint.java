@@ -58,9 +58,7 @@ public final class Checkpoint {
             return;
         }
         for (Parameter p : layer.parameters()) {
-            // Some blocks name their parameters "fc1.weight", most just "weight": the path adds the block's name once
-            String local = p.name().startsWith(layer.name() + ".") ? p.name().substring(layer.name().length() + 1) : p.name();
-            String path = prefix + local;
+            String path = prefix + p.name(); // blocks name their parameters locally: "weight", "bias"
             if (named.put(path, p) != null)
                 throw new IllegalArgumentException("two parameters would be saved as '" + path
                         + "'; give the layers different names");

@@ -81,7 +81,7 @@ public final class SGD {
     }
 
     /**
-     * Whether weight decay also applies to biases (parameters named "bias" or "....bias").
+     * Whether weight decay also applies to biases (parameters named "bias").
      * The paper's rule applies it to every weight, so the default is true; many later recipes
      * (and Caffe's AlexNet) leave biases out, since a bias does not make the model more complex.
      * Returns this.
@@ -150,9 +150,9 @@ public final class SGD {
             p.zeroGradient();
     }
 
-    /** A bias by name: "bias" itself or a name ending in ".bias", as the layers name them. */
+    /** A bias by name: every block calls its bias parameter "bias". */
     static boolean isBias(Parameter p) {
-        return p.name().equals("bias") || p.name().endsWith(".bias");
+        return p.name().equals("bias");
     }
 
     /** The velocity of parameter i, made at the first step (zeros in the weight's type). */

@@ -51,8 +51,8 @@ class SgdTest {
 
     @Test
     void weightDecayShrinksByExactFactor() {
-        var w = new Parameter("fc.weight", Nd4j.createFromArray(2.0, -4.0));
-        var b = new Parameter("fc.bias", Nd4j.createFromArray(2.0, -4.0));
+        var w = new Parameter("weight", Nd4j.createFromArray(2.0, -4.0));
+        var b = new Parameter("bias", Nd4j.createFromArray(2.0, -4.0));
         var sgd = new SGD(List.of(w, b), 0.1).weightDecay(0.0005);
         sgd.step(); // zero gradient: w <- w - wd lr w = w (1 - 0.00005)
         assertArrayEquals(new double[]{2 * 0.99995, -4 * 0.99995}, w.value().toDoubleVector(), 1e-15);
@@ -78,7 +78,7 @@ class SgdTest {
 
     @Test
     void maskedEntriesStayZero() {
-        var w = new Parameter("c3.weight", Nd4j.createFromArray(new float[][]{{1, 2}, {3, 4}}));
+        var w = new Parameter("weight", Nd4j.createFromArray(new float[][]{{1, 2}, {3, 4}}));
         w.setMask(Nd4j.createFromArray(new float[][]{{1, 0}, {1, 1}}));
         var sgd = new SGD(List.of(w), 0.1).momentum(0.9).weightDecay(0.01);
         for (int i = 0; i < 5; i++) {
