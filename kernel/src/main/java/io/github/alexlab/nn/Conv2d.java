@@ -174,12 +174,28 @@ public final class Conv2d implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
+        checkBackward(gradOutput);
+        return useOneDnn() ? backwardOneDnn(gradOutput) : backwardIm2col(gradOutput, true);
+    }
+
+    /** The first layer of a network: dL/dWeight and dL/dBias only, no dL/dInput (the images need none). */
+    @Override
+    public void backwardToParameters(INDArray gradOutput) {
+        checkBackward(gradOutput);
+        if (!useOneDnn())
+            backwardIm2col(gradOutput, false);
+        else if (stride == 1 && groups == 1)
+            weightGradientAsConvolution(gradOutput);
+        else
+            backwardOneDnn(gradOutput);
+    }
+
+    private void checkBackward(INDArray gradOutput) {
         if (input == null)
             throw new IllegalStateException(name + ": backward before forward");
         long[] outShape = outputShape(input.shape());
         if (!Arrays.equals(gradOutput.shape(), outShape))
             throw new ShapeException(name + " backward", Arrays.toString(outShape), gradOutput.shape());
-        return useOneDnn() ? backwardOneDnn(gradOutput) : backwardIm2col(gradOutput);
     }
 
     /**
@@ -228,6 +244,27 @@ public final class Conv2d implements Layer {
         weight.accumulate(dW); // masked weights (connection table) get none
         bias.accumulate(dB);
         return dX;
+    }
+
+    /**
+     * dL/dWeight is itself a convolution, for stride 1:
+     * <pre>
+     *   dW[o, c, u, v] = sum over n, i, j of  x[n, c, i + u - pad, j + v - pad] * dY[n, o, i, j]
+     * </pre>
+     * that is, the input with images and channels swapped ([C, N, H, W]) convolved with dY as filters
+     * ([outC, N, oH, oW]): an output [C, outC, k, k]. One forward convolution instead of conv2d_bp, which
+     * also computes dL/dInput: LeNet's conv1 at batch 256, 3.4 ms against 14 ms.
+     */
+    private void weightGradientAsConvolution(INDArray gradOutput) {
+        DataType type = input.dataType();
+        INDArray dY = gradOutput.castTo(type);
+        INDArray imagesAsChannels = input.permute(1, 0, 2, 3);   // [C, N, H, W], a view
+        INDArray gradientsAsFilters = dY.permute(1, 0, 2, 3);     // [outC, N, oH, oW], a view
+        INDArray dW = Nd4j.createUninitialized(type, inChannels, outChannels, kernelSize, kernelSize);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(imagesAsChannels, gradientsAsFilters).addOutputs(dW)
+                .addIntegerArguments((int) dY.size(2), (int) dY.size(3), 1, 1, padding, padding, 1, 1, 0, 0, 1).build());
+        weight.accumulate(dW.permute(1, 0, 2, 3)); // [C, outC, k, k] -> [outC, C, k, k]; masked weights get none
+        bias.accumulate(dY.sum(0, 2, 3));
     }
 
     /** libnd4j's integer arguments: kernel, stride, padding, dilation 1, explicit padding, NCHW, weights [oC, iC, kH, kW]. */
@@ -281,7 +318,7 @@ public final class Conv2d implements Layer {
      * With dY = dL/dOutput as a matrix [outC, N*oH*oW]: dL/dBias = row sums of dY, dL/dWeight = dY x columns^T,
      * dL/dColumns = weights^T x dY, and col2im adds each column back onto the pixels it was copied from.
      */
-    private INDArray backwardIm2col(INDArray gradOutput) {
+    private INDArray backwardIm2col(INDArray gradOutput, boolean inputGradient) {
         long[] outShape = outputShape(input.shape());
         if (!columnsHoldInput) // a second backward after one forward: the columns were overwritten, make them again
             im2col(input, outShape[2], outShape[3]);
@@ -294,6 +331,8 @@ public final class Conv2d implements Layer {
                     rows(dFilters, g * outPerGroup, outPerGroup), false, true, 1.0, 0.0);
         bias.accumulate(dY.sum(1));
         weight.accumulate(dFilters.reshape(weight.value().shape())); // masked weights (connection table) get none
+        if (!inputGradient)
+            return null;
         for (int g = 0; g < groups; g++) // dL/dColumns overwrites the columns: they are not needed any more
             Nd4j.gemm(rows(filters, g * outPerGroup, outPerGroup), rows(dY, g * outPerGroup, outPerGroup),
                     rows(columns, g * rowsPerGroup, rowsPerGroup), true, false, 1.0, 0.0);

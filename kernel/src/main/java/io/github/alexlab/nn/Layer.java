@@ -24,6 +24,15 @@ public interface Layer {
     /** Given dLoss/dOutput of the last forward, accumulates parameter gradients and returns dLoss/dInput. */
     INDArray backward(INDArray gradOutput);
 
+    /**
+     * Backward for a block whose input needs no gradient, such as the first block of a network (its input
+     * is the data): accumulates the parameter gradients only. A block may skip work here; a convolution
+     * skips its input gradient, about half of its backward pass.
+     */
+    default void backwardToParameters(INDArray gradOutput) {
+        backward(gradOutput);
+    }
+
     /** The output shape for an input shape (batch included); throws {@link ShapeException} when it does not fit. */
     long[] outputShape(long[] inputShape);
 

@@ -130,6 +130,16 @@ public final class Sequential implements Layer {
         return g;
     }
 
+    /** Backward without dLoss/dInput: the first block computes its parameter gradients only (what training needs). */
+    @Override
+    public void backwardToParameters(INDArray gradOutput) {
+        INDArray g = gradOutput;
+        for (int i = layers.size() - 1; i >= 1; i--)
+            g = layers.get(i).backward(g);
+        if (!layers.isEmpty())
+            layers.get(0).backwardToParameters(g);
+    }
+
     // ---- GPU path: nothing of its own, each block runs its GPU path (the GPU issue fills this in)
 
     /** One block per line. */

@@ -91,7 +91,7 @@ public final class Trainer {
                     long n = batch.labels().length();
                     lossSum += loss.forward(logits, batch.labels()) * n;
                     correct += correctCount(logits, batch.labels());
-                    model.backward(loss.backward());
+                    model.backwardToParameters(loss.backward()); // the images need no gradient
                     optimizer.step();
                     seen += n;
                     b++;

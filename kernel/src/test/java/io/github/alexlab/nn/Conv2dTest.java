@@ -118,6 +118,36 @@ class Conv2dTest {
         assertEquals(0, conv.weight().gradient().slice(2).slice(0).amaxNumber().doubleValue());
     }
 
+    /** The first layer's shortcut (no input gradient) must give the same parameter gradients as backward. */
+    @Test
+    void backwardToParametersGivesTheSameParameterGradients() {
+        Nd4j.getRandom().setSeed(21);
+        boolean[][] table = {{true, false, false}, {true, true, false}, {false, true, true}, {true, true, true}};
+        Conv2d[] layers = {
+                new Conv2d("one channel, padded", 1, 6, 5, 1, 2, 1),   // LeNet's conv1
+                new Conv2d("several channels", 3, 4, 3, 1, 0, 1),
+                new Conv2d("strided", 3, 4, 3, 2, 1, 1),
+                new Conv2d("grouped", 4, 6, 3, 1, 1, 2),
+                new Conv2d("many channels", 8, 4, 3, 1, 1, 1),
+                new Conv2d("table", 3, 4, 3).connections(table)};
+        for (Conv2d conv : layers) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 3, conv.inChannels(), 9, 8);
+            INDArray g = Nd4j.randn(DataType.FLOAT, conv.outputShape(x.shape()));
+            conv.zeroGradients();
+            conv.forward(x);
+            conv.backward(g);
+            INDArray dW = conv.weight().gradient().dup(), dB = conv.bias().gradient().dup();
+            conv.zeroGradients();
+            conv.forward(x);
+            conv.backwardToParameters(g);
+            double scale = dW.amaxNumber().doubleValue();
+            assertTrue(conv.weight().gradient().sub(dW).amaxNumber().doubleValue() < 1e-5 * scale, conv.name() + ": weight gradient");
+            assertTrue(conv.bias().gradient().sub(dB).amaxNumber().doubleValue() < 1e-5 * dB.amaxNumber().doubleValue(), conv.name() + ": bias gradient");
+        }
+        var conv = new Conv2d("conv", 1, 2, 3);
+        assertThrows(IllegalStateException.class, () -> conv.backwardToParameters(Nd4j.zeros(DataType.FLOAT, 1, 2, 3, 3)));
+    }
+
     @Test
     void secondBackwardGivesTheSameGradient() {
         Conv2d conv = new Conv2d("conv", 2, 3, 3, 1, 1, 1);

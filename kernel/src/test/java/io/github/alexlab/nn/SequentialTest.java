@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -32,6 +33,25 @@ class SequentialTest {
         var net = smallNet();
         ((Linear) net.get("fc1")).initialize(Init.he(), Init.constant(0.1), 1);
         GradientCheck.check(net, Nd4j.randn(DataType.DOUBLE, 3, 4));
+    }
+
+    @Test
+    void backwardToParametersGivesTheSameParameterGradientsAsBackward() {
+        Nd4j.getRandom().setSeed(5);
+        var net = new Sequential("conv net", new Conv2d("conv1", 1, 3, 3, 1, 1, 1), new ReLU("relu1"), new Flatten("flatten"),
+                new Linear("fc", 3 * 4 * 4, 2));
+        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 1, 4, 4), g = Nd4j.randn(DataType.FLOAT, 2, 2);
+        net.forward(x);
+        net.backward(g);
+        List<INDArray> expected = net.parameters().stream().map(p -> p.gradient().dup()).toList();
+        net.zeroGradients();
+        net.forward(x);
+        net.backwardToParameters(g);
+        for (int i = 0; i < expected.size(); i++) {
+            INDArray e = expected.get(i), got = net.parameters().get(i).gradient();
+            assertTrue(e.amaxNumber().doubleValue() > 0, "gradient " + i + " is not all zero");
+            assertTrue(got.sub(e).amaxNumber().doubleValue() < 1e-5 * e.amaxNumber().doubleValue(), "gradient " + i);
+        }
     }
 
     @Test
