@@ -69,6 +69,26 @@ public final class FashionMnist {
         return resolve(System.getenv(), false);
     }
 
+    /**
+     * The full set when this machine already has it ({@code ALEXLAB_DATA}, the Debian package, an
+     * earlier download), else the bundled subset; never downloads. Notebooks that train use this:
+     * all 60000 images where they are, and still run offline on a fresh checkout.
+     */
+    public static FashionMnist largestAvailable() throws IOException {
+        Map<String, String> environment = System.getenv();
+        String explicit = environment.get("ALEXLAB_DATA");
+        boolean downloaded = hasAllFiles(cacheDirectory());
+        if ((explicit != null && !explicit.isBlank()) || hasAllFiles(DEBIAN_PATH) || !bundledPresent())
+            return resolve(environment, false);
+        if (downloaded)
+            return fromDirectory(cacheDirectory(), Manifest.bundled(), "downloaded earlier into " + cacheDirectory());
+        return resolve(environment, true);
+    }
+
+    private static boolean bundledPresent() {
+        return Datasets.folder().map(d -> hasAllFiles(d.resolve(BUNDLED_FOLDER))).orElse(false);
+    }
+
     /** The data in {@code dir}, verified against the manifest. */
     public static FashionMnist load(Path dir) throws IOException {
         return load(dir, true);

@@ -23,6 +23,23 @@ class TransformTest {
     }
 
     @Test
+    void pad() {
+        var x = ramp(2, 3).add(1);
+        assertArrayEquals(new float[]{
+                0, 0, 0, 0, 0,
+                0, 1, 2, 3, 0,
+                0, 4, 5, 6, 0,
+                0, 0, 0, 0, 0}, pixels(new Pad(1).apply(x, new Random(0))));
+        var two = Nd4j.ones(DataType.FLOAT, 2, 3, 28, 28);
+        INDArray padded = new Pad(2, -0.1).apply(two, new Random(0));
+        assertArrayEquals(new long[]{2, 3, 32, 32}, padded.shape());
+        assertEquals(-0.1f, padded.getFloat(1, 2, 0, 31), 1e-7);
+        assertEquals(1f, padded.getFloat(1, 2, 2, 29), 1e-7);
+        assertEquals(2 * 3 * 28 * 28, padded.gt(0).castTo(DataType.INT).sumNumber().intValue());
+        assertThrows(IllegalArgumentException.class, () -> new Pad(-1));
+    }
+
+    @Test
     void horizontalFlip() {
         var x = ramp(2, 3);
         assertArrayEquals(new float[]{2, 1, 0, 5, 4, 3}, pixels(new HorizontalFlip(1).apply(x, new Random(0))));
