@@ -75,7 +75,8 @@ Sets up, then runs every stage, continuing after a failed one:
   2. kernelspecs alexlab-jdkNN for each further JDK 21+ (ALEXLAB_TEST_JDKS="HOME..." or the
      JDKs under /usr/lib/jvm), written to build/test-jupyter/kernels
   3. protocol tests: kernel/src/test/python/run_tests.py (ALEXLAB_TEST_KERNELS names the kernels)
-  4. notebooks/*.ipynb and lessons/*.ipynb, executed into build/executed/{notebooks,lessons}/
+  4. notebooks/*.ipynb and lessons/*.ipynb, executed into build/executed/{notebooks,lessons}/,
+     training with the test budget ALEXLAB_EPOCHS=2 ALEXLAB_DATASET_LIMIT=2000 unless these are set
 The last line is "tests: N passed, N failed, N skipped". Exits 0 only if everything passed.
 
 Environment: ALEXLAB_TEST_JDKS, ALEXLAB_CELL_TIMEOUT (seconds per cell, default 600),
@@ -508,6 +509,10 @@ stage_notebooks() {
     say "stage 4/4: notebooks and lessons"
     local dir files log rc=0 status counts
     mkdir -p "$BUILD/test-logs"
+    # The test budget: notebooks that train do 2 epochs on at most 2000 images unless told otherwise.
+    # Unset, a notebook uses its own (full) budget, as ./install.sh run does.
+    export ALEXLAB_EPOCHS="${ALEXLAB_EPOCHS:-2}" ALEXLAB_DATASET_LIMIT="${ALEXLAB_DATASET_LIMIT:-2000}"
+    note "training budget: ALEXLAB_EPOCHS=$ALEXLAB_EPOCHS ALEXLAB_DATASET_LIMIT=$ALEXLAB_DATASET_LIMIT"
     for dir in notebooks lessons; do
         shopt -s nullglob
         files=("$dir"/*.ipynb)

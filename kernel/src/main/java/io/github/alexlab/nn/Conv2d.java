@@ -182,12 +182,12 @@ public final class Conv2d implements Layer {
     @Override
     public void backwardToParameters(INDArray gradOutput) {
         checkBackward(gradOutput);
-        if (!useOneDnn())
-            backwardIm2col(gradOutput, false);
-        else if (stride == 1 && groups == 1)
+        if (CpuEngine.oneDnn() && stride == 1 && groups == 1)
             weightGradientAsConvolution(gradOutput);
-        else
+        else if (useOneDnn())
             backwardOneDnn(gradOutput);
+        else
+            backwardIm2col(gradOutput, false);
     }
 
     private void checkBackward(INDArray gradOutput) {
@@ -199,8 +199,8 @@ public final class Conv2d implements Layer {
     }
 
     /**
-     * oneDNN where it is there, except for a strided layer on few input channels (AlexNet's conv1:
-     * 1 or 3 channels, stride 4), whose oneDNN backward is slower than im2col (0.61 s against 0.22 s).
+     * oneDNN where it is there, except for a strided layer on few input channels (AlexNet's
+     * conv1: 1 or 3 channels, stride 4), whose oneDNN backward is slower than im2col (0.61 s against 0.22 s).
      * LeNet's stride-1 layers on 1 and 6 channels gain most: 16 + 6 ms a step at batch 256, against 75 + 53.
      */
     private boolean useOneDnn() {
@@ -211,6 +211,7 @@ public final class Conv2d implements Layer {
 
     private INDArray forwardOneDnn(INDArray x) {
         input = x;
+        columnsHoldInput = false; // an im2col backward makes its own columns
         INDArray y = Nd4j.createUninitialized(x.dataType(), outputShape(x.shape()));
         for (int g = 0; g < groups; g++) {
             INDArray yGroup = groups == 1 ? y : Nd4j.createUninitialized(x.dataType(), channels(y, g, outChannels).shape());
@@ -253,7 +254,8 @@ public final class Conv2d implements Layer {
      * </pre>
      * that is, the input with images and channels swapped ([C, N, H, W]) convolved with dY as filters
      * ([outC, N, oH, oW]): an output [C, outC, k, k]. One forward convolution instead of conv2d_bp, which
-     * also computes dL/dInput: LeNet's conv1 at batch 256, 3.4 ms against 14 ms.
+     * also computes dL/dInput: LeNet's conv1 at batch 256, 3.4 ms against 14 ms. (With a stride the filters'
+     * taps would lie stride pixels apart, a dilated convolution that oneDNN refuses at these sizes.)
      */
     private void weightGradientAsConvolution(INDArray gradOutput) {
         DataType type = input.dataType();

@@ -1,6 +1,7 @@
 package io.github.alexlab.nn;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -63,9 +64,10 @@ public final class Dropout implements Layer {
             mask = null;
             return input.dup();
         }
-        // u ~ U(0, 1): keep where u >= p (probability 1 - p), and scale the kept ones by 1/(1 - p).
-        INDArray u = Nd4j.rand(Nd4j.create(input.dataType(), input.shape()), rng);
-        mask = u.gte(p).castTo(input.dataType()).muli(1.0 / (1 - p));
+        // Keep each unit with probability 1 - p (a Bernoulli draw of 1 or 0), and scale the kept ones by 1/(1 - p).
+        mask = Nd4j.createUninitialized(input.dataType(), input.shape());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1 - p), rng);
+        mask.muli(1.0 / (1 - p));
         return input.mul(mask);
     }
 

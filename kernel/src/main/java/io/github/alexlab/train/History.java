@@ -53,7 +53,7 @@ public final class History {
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
     }
 
-    /** Mean seconds per epoch (NaN with no finished epoch). */
+    /** Mean seconds of training per epoch, the evaluation after each epoch not counted (NaN with no finished epoch). */
     public double secondsPerEpoch() {
         return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN);
     }

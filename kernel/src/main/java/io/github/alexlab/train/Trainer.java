@@ -101,6 +101,7 @@ public final class Trainer {
                         lastDraw = System.nanoTime();
                     }
                 }
+                double trainSeconds = seconds(epochStart); // the evaluation below is not part of an epoch's time
                 double testLoss = Double.NaN, testAccuracy = Double.NaN;
                 if (test != null) {
                     if (live)
@@ -110,7 +111,7 @@ public final class Trainer {
                     testAccuracy = e.accuracy();
                 }
                 history.add(new History.Epoch(epoch, optimizer.learningRate(), lossSum / seen, (double) correct / seen,
-                        testLoss, testAccuracy, (System.nanoTime() - epochStart) / 1e9));
+                        testLoss, testAccuracy, trainSeconds));
                 if (live) {
                     Curves curves = new Curves(history);
                     if (chartId == null)
