@@ -55,6 +55,7 @@ class TrainingInterruptTest(unittest.TestCase):
                 elapsed = time.time() - started
                 outputs = k.iopub_until_idle(msg_id)
                 self.assertLess(elapsed, LIMIT_S, f"{name}: training took {elapsed:.2f} s to stop")
+                print(f"{name}: training stopped {elapsed:.2f} s after the interrupt")
                 self.assertNotIn("after fit", harness.stream_text(outputs), "the rest of the cell must not run")
 
                 # The model is whole: it evaluates to a sensible accuracy and finite loss ...
