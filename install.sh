@@ -432,6 +432,10 @@ for path in glob.glob(os.path.join(sys.argv[1], "surefire-reports*", "TEST-*.xml
         tests += int(suite.get("tests", 0))
         failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
         skipped += int(suite.get("skipped", 0))
+        for case in suite.iter("testcase"):  # say why each skipped test did not run
+            for skip in case.iter("skipped"):
+                print(f"    skipped {case.get('classname', '').rsplit('.', 1)[-1]}.{case.get('name')}: "
+                      f"{skip.get('message') or 'no reason given'}", file=sys.stderr)
 print(tests - failed - skipped, failed, skipped)
 EOF
 }

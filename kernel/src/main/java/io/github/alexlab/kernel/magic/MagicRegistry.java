@@ -17,6 +17,8 @@ public final class MagicRegistry {
         registry.register(new TimeitMagic());
         registry.register(new ClasspathMagic());
         registry.register(new LsMagic());
+        registry.register(new DeviceMagic());
+        registry.register(new MemoryMagic());
         return registry;
     }
 
