@@ -42,6 +42,9 @@ Commands:
   test        set up, then run JUnit, the protocol tests and every notebook and lesson;
               ends with "tests: N passed, N failed, N skipped"
   run         execute notebooks headless through the alexlab kernel
+  selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
+  bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
+              GPU hosts without a JDK or network (bin/alexlab selftest | kernelspec | kernel)
 
 Run ./install.sh COMMAND --help for details.
 EOF
@@ -574,6 +577,93 @@ cmd_test() {
     (( ${#failed_stages[@]} == 0 ))
 }
 
+cmd_selftest() {
+    case ${1:-} in
+        -h|--help) echo "Usage: ./install.sh selftest   (builds if needed, then checks the CPU and the GPU)"; return 0 ;;
+        "") ;;
+        *) die "selftest takes no arguments" ;;
+    esac
+    ensure_jdk_and_maven
+    compgen -G "$LIB/*.jar" >/dev/null || build_kernel
+    find_cuda
+    LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
+        "$JDK_HOME/bin/java" -Djava.awt.headless=true "-Dalexlab.datasets=$REPO/datasets" -cp "$LIB/*" \
+        io.github.alexlab.bench.SelfTest
+}
+
+# The Java modules the kernel needs (JShell and its compiler, JavaCPP's Unsafe, charts, the vector API).
+BUNDLE_MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.sql,java.xml,jdk.compiler,jdk.jshell,jdk.jdi,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.incubator.vector
+BUNDLE_MAX_BYTES=$((64 * 1024 * 1024))
+
+cmd_bundle() {
+    case ${1:-} in
+        -h|--help) cat <<'EOF2'
+Usage: ./install.sh bundle
+
+Builds build/alexlab-bundle.tar.xz (target: at most 64 MiB): a jlink-ed Java runtime, the kernel's jars
+(ND4J's portable x86-64 build only), the bundled Fashion-MNIST subset and bin/alexlab. On a GPU
+host with only an NVIDIA driver and CUDA 13 libraries (no JDK, Maven or network):
+  tar -xJf alexlab-bundle.tar.xz && alexlab/bin/alexlab selftest
+EOF2
+            return 0 ;;
+        "") ;;
+        *) die "bundle takes no arguments (see ./install.sh bundle --help)" ;;
+    esac
+    ensure_jdk_and_maven
+    build_kernel
+    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size
+    rm -rf "$out" "$archive"
+    mkdir -p "$root/bin" "$root/lib"
+    say "a Java runtime (jlink, $("$JDK_HOME/bin/java" -version 2>&1 | head -1))"
+    "$JDK_HOME/bin/jlink" --add-modules "$BUNDLE_MODULES" --strip-debug --no-man-pages --no-header-files \
+        --compress=0 --exclude-files='**/ct.sym' --output "$root/runtime"
+    say "the jars, stored without zip compression (xz packs them smaller)"
+    for jar in "$LIB"/*.jar; do
+        case ${jar##*/} in
+            nd4j-native-*-avx2.jar|nd4j-native-*-onednn*.jar) continue ;;  # the portable build runs everywhere
+        esac
+        python3 - "$jar" "$root/lib/${jar##*/}" <<'EOF2'
+import os, re, subprocess, sys, tempfile, zipfile
+name = os.path.basename(sys.argv[1])
+def keep(entry):
+    if name.startswith("cuda-") and "linux-x86_64" in name:  # only the JNI libraries of what we call
+        m = re.search(r"/libjni(\w+)\.so$", entry)
+        return m is None or m.group(1) in ("cudart", "cublas", "cudnn", "nvrtc", "nvml", "curand")
+    if name.startswith("icu4j-"):  # tablesaw needs only ICU's charset detection (reading CSV files)
+        return entry.startswith("META-INF/") or entry.startswith("com/ibm/icu/text/Charset")
+    if name.startswith("openblas-"):
+        return "/include/" not in entry
+    return True
+def shrink(entry, data):  # symbol tables of native libraries are not needed to run them
+    if entry.endswith(".so") and len(data) > (16 << 20) and subprocess.run(["sh", "-c", "command -v strip"], capture_output=True).returncode == 0:
+        with tempfile.NamedTemporaryFile(suffix=".so", delete=False) as f:
+            f.write(data)
+        try:
+            if subprocess.run(["strip", "--strip-unneeded", f.name]).returncode == 0:
+                data = open(f.name, "rb").read()
+        finally:
+            os.unlink(f.name)
+    return data
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as dst:
+    for item in src.infolist():
+        if keep(item.filename):
+            dst.writestr(item, shrink(item.filename, src.read(item.filename)), compress_type=zipfile.ZIP_STORED)
+EOF2
+    done
+    cp -r "$REPO/datasets" "$root/datasets"
+    install -m 755 "$REPO/kernel/src/main/bundle/alexlab" "$root/bin/alexlab"
+    say "packing $archive"
+    # x86 filter: native code compresses ~5% better; a large window finds the repeats in libnd4jcpu.so
+    tar -C "$out" -cf - alexlab | xz -T1 --x86 --lzma2=preset=9,dict=256MiB >"$archive"
+    size=$(stat -c %s "$archive")
+    note "$(awk -v b="$size" 'BEGIN { printf "%.1f MiB", b / 1048576 }') ($size bytes; the limit is $BUNDLE_MAX_BYTES)"
+    if (( size > BUNDLE_MAX_BYTES )); then
+        # ND4J's CPU library alone is about 28 MiB of it, the Java runtime about 21 MiB.
+        note "WARNING: larger than the 64 MiB target; to carry it in pieces: split -b 60m $archive part-"
+    fi
+    say "done: tar -xJf $archive && alexlab/bin/alexlab selftest"
+}
+
 main() {
     case ${1:-} in
         "") cmd_notebook ;;
@@ -582,6 +672,8 @@ main() {
         setup) shift; cmd_setup "$@" ;;
         test) shift; cmd_test "$@" ;;
         run) shift; cmd_run "$@" ;;
+        selftest) shift; cmd_selftest "$@" ;;
+        bundle) shift; cmd_bundle "$@" ;;
         *) echo "install.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
     esac
 }
