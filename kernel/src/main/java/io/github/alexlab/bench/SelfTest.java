@@ -7,6 +7,7 @@ import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.CpuEngine;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.Gemm;
 import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.GpuOutOfMemoryError;
 import io.github.alexlab.tensor.MemoryLedger;
@@ -73,6 +74,11 @@ public final class SelfTest {
                 return small.toHost().sumNumber().intValue() == 16 ? null : "a small array after the failure came back wrong";
             }
         });
+        for (Gemm.Precision p : Gemm.Precision.values())
+            check("GEMM in " + p + " (cuBLAS) matches the CPU within " + p.errorBound(), () -> {
+                double error = Gemm.relativeErrorAgainstCpu(p, 256, 384, 128, gpu, 1);
+                return error <= p.errorBound() ? null : "relative error " + error;
+            });
         check("the memory ledger is back to zero", () -> MemoryLedger.global().allocatedBytes(0) == 0 ? null
                 : MemoryLedger.global().toString());
     }
