@@ -57,6 +57,15 @@ public final class Cuda {
         return answer;
     }
 
+    /**
+     * Waits until the current GPU has finished all work queued so far (nothing to wait for without a GPU).
+     * GPU calls return before the GPU is done, so a timing must end here, or it times only the launch.
+     */
+    public static void synchronize() {
+        if (available())
+            CudaException.check(cudart.cudaDeviceSynchronize(), "cudaDeviceSynchronize");
+    }
+
     /** True when at least one CUDA device can be used. */
     public static boolean available() {
         return availability().available();

@@ -1,12 +1,15 @@
 package io.github.alexlab.kernel.magic;
 
+import io.github.alexlab.cuda.Cuda;
+
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The runtime side of {@code %%timeit}: calls the cell's code in a loop, picks the loop count so one
  * run takes at least 0.2 s (as IPython does), repeats the run and reports the median per loop with
- * the spread. The first call is a warm-up (class loading, JIT) and is not counted.
+ * the spread. The first call is a warm-up (class loading, JIT) and is not counted. On a machine with a
+ * GPU each run ends with cudaDeviceSynchronize, so GPU work is timed to its end, not to its launch.
  */
 public final class Timeit {
     @FunctionalInterface
@@ -64,9 +67,11 @@ public final class Timeit {
     }
 
     private static double time(Body body, int loops) throws Throwable {
+        Cuda.synchronize(); // GPU work queued before the run is not the run's
         long t0 = System.nanoTime();
         for (int i = 0; i < loops; i++)
             body.run();
+        Cuda.synchronize(); // GPU calls return at launch: the run ends when the GPU is done
         return System.nanoTime() - t0;
     }
 
