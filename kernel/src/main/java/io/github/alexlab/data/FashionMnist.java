@@ -71,22 +71,14 @@ public final class FashionMnist {
 
     /**
      * The full set when this machine already has it ({@code ALEXLAB_DATA}, the Debian package, an
-     * earlier download), else the bundled subset; never downloads. Notebooks that train use this:
-     * all 60000 images where they are, and still run offline on a fresh checkout.
+     * earlier download), else the bundled subset; it downloads only when even the subset is missing.
+     * Notebooks that train use this: all 60000 images where they are, and offline on a fresh checkout.
      */
     public static FashionMnist largestAvailable() throws IOException {
         Map<String, String> environment = System.getenv();
         String explicit = environment.get("ALEXLAB_DATA");
-        boolean downloaded = hasAllFiles(cacheDirectory());
-        if ((explicit != null && !explicit.isBlank()) || hasAllFiles(DEBIAN_PATH) || !bundledPresent())
-            return resolve(environment, false);
-        if (downloaded)
-            return fromDirectory(cacheDirectory(), Manifest.bundled(), "downloaded earlier into " + cacheDirectory());
-        return resolve(environment, true);
-    }
-
-    private static boolean bundledPresent() {
-        return Datasets.folder().map(d -> hasAllFiles(d.resolve(BUNDLED_FOLDER))).orElse(false);
+        boolean fullHere = (explicit != null && !explicit.isBlank()) || hasAllFiles(DEBIAN_PATH) || hasAllFiles(cacheDirectory());
+        return resolve(environment, !fullHere); // an earlier download is found again, not fetched again
     }
 
     /** The data in {@code dir}, verified against the manifest. */

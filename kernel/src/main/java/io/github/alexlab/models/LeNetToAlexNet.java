@@ -37,7 +37,6 @@ public final class LeNetToAlexNet {
     /** Which of AlexNet's changes a network has. */
     public record Changes(boolean relu, boolean maxPool, boolean overlappingPool, boolean wider, boolean deeper,
                           boolean dropout, boolean responseNorm, boolean augmentation, boolean largerInput) {
-        static final Changes NONE = new Changes(false, false, false, false, false, false, false, false, false);
     }
 
     /** One step of the walk: its name, what it changes and why, and the network with every change so far. */
@@ -78,30 +77,24 @@ public final class LeNetToAlexNet {
         }
     }
 
-    /** The ten steps, from LeNet-5 to a small AlexNet. */
+    /** The ten steps, from LeNet-5 to a small AlexNet: step n has the first n changes. */
     public static List<Step> steps() {
-        List<Step> steps = new ArrayList<>();
-        Changes c = Changes.NONE;
-        steps.add(new Step(0, "LeNet-5", "tanh units, average pooling, 6 and 16 feature maps (LeCun et al. 1998)", c));
-        c = new Changes(true, false, false, false, false, false, false, false, false);
-        steps.add(new Step(1, "+ ReLU", "max(0, x) instead of tanh, with He initialisation: gradients do not shrink in saturated units (AlexNet 3.1)", c));
-        c = new Changes(true, true, false, false, false, false, false, false, false);
-        steps.add(new Step(2, "+ max-pool", "the largest value of each 2x2 window instead of the average", c));
-        c = new Changes(true, true, true, false, false, false, false, false, false);
-        steps.add(new Step(3, "+ overlapping pool", "3x3 windows every 2 pixels, so neighbouring windows overlap (AlexNet 3.4)", c));
-        c = new Changes(true, true, true, true, false, false, false, false, false);
-        steps.add(new Step(4, "+ wider", "16 and 32 feature maps instead of 6 and 16, 256 hidden units instead of 120 and 84", c));
-        c = new Changes(true, true, true, true, true, false, false, false, false);
-        steps.add(new Step(5, "+ deeper", "five convolutions instead of two: three 3x3 layers after the second pooling (AlexNet's conv3-conv5)", c));
-        c = new Changes(true, true, true, true, true, true, false, false, false);
-        steps.add(new Step(6, "+ dropout", "half of the hidden units of the first two fully connected layers dropped at random in training (AlexNet 4.2)", c));
-        c = new Changes(true, true, true, true, true, true, true, false, false);
-        steps.add(new Step(7, "+ LRN", "local response normalisation after the first two ReLUs (AlexNet 3.3)", c));
-        c = new Changes(true, true, true, true, true, true, true, true, false);
-        steps.add(new Step(8, "+ augmentation", "random shifts of up to 4 pixels and left-right flips of the training images (AlexNet 4.1)", c));
-        c = new Changes(true, true, true, true, true, true, true, true, true);
-        steps.add(new Step(9, "+ larger input", "images upscaled to 56x56 and an 11x11 first layer with stride 2, as AlexNet's 11x11 stride 4 on 224x224", c));
-        return List.copyOf(steps);
+        return List.of(
+                new Step(0, "LeNet-5", "tanh units, average pooling, 6 and 16 feature maps (LeCun et al. 1998)", firstChanges(0)),
+                new Step(1, "+ ReLU", "max(0, x) instead of tanh, with He initialisation: gradients do not shrink in saturated units (AlexNet 3.1)", firstChanges(1)),
+                new Step(2, "+ max-pool", "the largest value of each 2x2 window instead of the average", firstChanges(2)),
+                new Step(3, "+ overlapping pool", "3x3 windows every 2 pixels, so neighbouring windows overlap (AlexNet 3.4)", firstChanges(3)),
+                new Step(4, "+ wider", "16 and 32 feature maps instead of 6 and 16, 256 hidden units instead of 120 and 84", firstChanges(4)),
+                new Step(5, "+ deeper", "five convolutions instead of two: three 3x3 layers after the second pooling (AlexNet's conv3-conv5)", firstChanges(5)),
+                new Step(6, "+ dropout", "half of the hidden units of the first two fully connected layers dropped at random in training (AlexNet 4.2)", firstChanges(6)),
+                new Step(7, "+ LRN", "local response normalisation after the first two ReLUs (AlexNet 3.3)", firstChanges(7)),
+                new Step(8, "+ augmentation", "random shifts of up to 4 pixels and left-right flips of the training images (AlexNet 4.1)", firstChanges(8)),
+                new Step(9, "+ larger input", "images upscaled to 56x56 and an 11x11 first layer with stride 2, as AlexNet's 11x11 stride 4 on 224x224", firstChanges(9)));
+    }
+
+    /** The first {@code n} changes, in the order of {@link Changes}' components. */
+    private static Changes firstChanges(int n) {
+        return new Changes(n >= 1, n >= 2, n >= 3, n >= 4, n >= 5, n >= 6, n >= 7, n >= 8, n >= 9);
     }
 
     /** The network with the given changes, for 28x28 images (56x56 with the larger input) and 10 classes. */

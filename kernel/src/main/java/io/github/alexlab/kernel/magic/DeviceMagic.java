@@ -29,8 +29,8 @@ final class DeviceMagic implements LineMagic {
             throw context.usageError("device", "takes no arguments, got '" + args.strip() + "'");
         Map<String, String> facts = Device.facts();
         List<String> names = new ArrayList<>(facts.keySet()), values = new ArrayList<>(facts.values());
-        names.add(3, "CPU engine");
-        values.add(3, CpuEngine.describe());
+        names.add("CPU engine");
+        values.add(CpuEngine.describe());
         names.add("default device");
         values.add(Device.best().toString());
         return new Outcome(true, Table.create("this machine").addColumns(StringColumn.create("", names), StringColumn.create("value", values)));
