@@ -3,6 +3,8 @@ package io.github.alexlab.cuda;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.global.cublas;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +24,11 @@ public final class Cublas {
             check(cublas.cublasCreate_v2(handle), "cublasCreate (GPU " + d + ")");
             return handle;
         });
+    }
+
+    /** A device pointer seen as a float pointer (same address), for the typed FP32 calls such as cublasSgemm. */
+    public static FloatPointer floats(Pointer devicePointer) {
+        return new FloatPointer(devicePointer);
     }
 
     /** Throws a {@link CudaException} naming the call unless cuBLAS returned CUBLAS_STATUS_SUCCESS. */

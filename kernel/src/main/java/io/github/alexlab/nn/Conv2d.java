@@ -1,5 +1,17 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -36,6 +48,12 @@ public final class Conv2d implements Layer {
     private INDArray columns;   // the same numbers as the matrix [C*k*k, N*oH*oW]: one column per output position
     private boolean columnsHoldInput; // backward reuses the columns' memory for dL/dColumns
 
+    // The GPU path's: the input (for backward), its own output and input-gradient buffers, and the cuDNN
+    // algorithms picked for the current input shape.
+    private GpuArray gpuInput;
+    private final GpuBuffer gpuOutput, gpuGradInput;
+    private CudnnAlgorithms algorithms;
+
     /** Stride 1, no padding, one group. */
     public Conv2d(String name, int inChannels, int outChannels, int kernelSize) {
         this(name, inChannels, outChannels, kernelSize, 1, 0, 1);
@@ -60,6 +78,8 @@ public final class Conv2d implements Layer {
         this.groups = groups;
         this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, outChannels, inChannels / groups, kernelSize, kernelSize));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outChannels));
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
         initialize(Init.he(), Init.constant(0), name.hashCode()); // the same name gives the same start
     }
 
@@ -382,7 +402,133 @@ public final class Conv2d implements Layer {
             throw new IllegalArgumentException(message);
     }
 
-    // ---- GPU path: cuDNN convolution forward/backward data/backward filter (the GPU issue fills this in) ----
+    // ---- GPU path: cuDNN's convolution forward, backward data and backward filter --------------
+    // Groups and the stride are cuDNN settings; a connection table masks the weight gradient afterwards.
+
+    @Override
+    public GpuArray forward(GpuArray x) {
+        GpuBlocks.requireUsable(name, x, parameters());
+        long[] outShape = outputShape(x.shape());
+        gpuInput = x;
+        GpuArray y = gpuOutput.get(x.device(), x.dataType(), outShape);
+        try (var d = new Cudnn.Descriptors()) {
+            var shapes = new ConvShapes(d, x.shape(), outShape);
+            var handle = GpuBlocks.cudnn(x);
+            CudnnAlgorithms a = algorithmsFor(handle, shapes, x.shape());
+            Cudnn.check(cudnn.cudnnConvolutionForward(handle, Cudnn.ONE, shapes.x, x.pointer(), shapes.w, weight.valueOnGpu().pointer(),
+                    shapes.conv, a.forward, GpuBlocks.workspace(x.device(), a.forwardBytes), a.forwardBytes, Cudnn.ZERO, shapes.y, y.pointer()),
+                    name + ": cudnnConvolutionForward(algorithm " + a.forward + ")");
+            Cudnn.check(cudnn.cudnnAddTensor(handle, Cudnn.ONE, shapes.bias, bias.valueOnGpu().pointer(), Cudnn.ONE, shapes.y, y.pointer()),
+                    name + ": bias (cudnnAddTensor)");
+        }
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        backwardToParameters(gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuInput);
+        try (var d = new Cudnn.Descriptors()) {
+            var shapes = new ConvShapes(d, gpuInput.shape(), gradOutput.shape());
+            CudnnAlgorithms a = algorithms;
+            Cudnn.check(cudnn.cudnnConvolutionBackwardData(GpuBlocks.cudnn(gradOutput), Cudnn.ONE, shapes.w, weight.valueOnGpu().pointer(),
+                    shapes.y, gradOutput.pointer(), shapes.conv, a.data, GpuBlocks.workspace(dx.device(), a.dataBytes), a.dataBytes,
+                    Cudnn.ZERO, shapes.x, dx.pointer()), name + ": cudnnConvolutionBackwardData(algorithm " + a.data + ")");
+        }
+        return dx;
+    }
+
+    /** dL/dWeight and dL/dBias, added to the gradients (beta = 1); no dL/dInput. */
+    @Override
+    public void backwardToParameters(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, outputShape(gpuInput.shape()), gradOutput);
+        try (var d = new Cudnn.Descriptors()) {
+            var shapes = new ConvShapes(d, gpuInput.shape(), gradOutput.shape());
+            var handle = GpuBlocks.cudnn(gradOutput);
+            CudnnAlgorithms a = algorithms;
+            Cudnn.check(cudnn.cudnnConvolutionBackwardFilter(handle, Cudnn.ONE, shapes.x, gpuInput.pointer(), shapes.y, gradOutput.pointer(),
+                    shapes.conv, a.filter, GpuBlocks.workspace(gradOutput.device(), a.filterBytes), a.filterBytes,
+                    Cudnn.ONE, shapes.w, weight.gradientOnGpu().pointer()), name + ": cudnnConvolutionBackwardFilter(algorithm " + a.filter + ")");
+            weight.maskGradientOnGpu(); // a connection table: unconnected weights get no gradient
+            Cudnn.check(cudnn.cudnnConvolutionBackwardBias(handle, Cudnn.ONE, shapes.y, gradOutput.pointer(), Cudnn.ONE, shapes.bias,
+                    bias.gradientOnGpu().pointer()), name + ": cudnnConvolutionBackwardBias");
+        }
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuInput = null;
+        algorithms = null;
+        GpuBlocks.freeWorkspaces();
+    }
+
+    /** The descriptors of this layer at one input shape. */
+    private final class ConvShapes {
+        final cudnnTensorStruct x, y, bias;
+        final cudnnFilterStruct w;
+        final cudnnConvolutionStruct conv;
+
+        ConvShapes(Cudnn.Descriptors d, long[] inputShape, long[] outputShape) {
+            x = d.tensor(inputShape);
+            y = d.tensor(outputShape);
+            bias = d.tensor(1, outChannels, 1, 1);
+            w = d.filter(outChannels, inChannels / groups, kernelSize, kernelSize);
+            conv = d.convolution(padding, stride, groups);
+        }
+    }
+
+    /** The algorithm (and workspace bytes) for each of the three convolutions, for one input shape. */
+    private record CudnnAlgorithms(long[] inputShape, int forward, long forwardBytes, int data, long dataBytes, int filter, long filterBytes) {
+    }
+
+    /**
+     * cuDNN has several algorithms for each convolution (implicit GEMM, FFT, Winograd, ...); its heuristics
+     * rank them for the shapes and this GPU, and we take the best one that needs at most 1 GiB of workspace.
+     * Asked once per input shape.
+     */
+    private CudnnAlgorithms algorithmsFor(cudnnContext handle, ConvShapes s, long[] inputShape) {
+        if (algorithms != null && Arrays.equals(algorithms.inputShape, inputShape))
+            return algorithms;
+        final long limit = 1L << 30;
+        int count = 16;
+        int forward = -1, data = -1, filter = -1;
+        long forwardBytes = 0, dataBytes = 0, filterBytes = 0;
+        try (IntPointer returned = new IntPointer(1);
+             cudnnConvolutionFwdAlgoPerf_t fw = new cudnnConvolutionFwdAlgoPerf_t(count);
+             cudnnConvolutionBwdDataAlgoPerf_t bd = new cudnnConvolutionBwdDataAlgoPerf_t(count);
+             cudnnConvolutionBwdFilterAlgoPerf_t bf = new cudnnConvolutionBwdFilterAlgoPerf_t(count)) {
+            Cudnn.check(cudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, s.x, s.w, s.conv, s.y, count, returned, fw), name + ": cudnnGetConvolutionForwardAlgorithm_v7");
+            for (int i = 0; i < returned.get() && forward < 0; i++)
+                if (fw.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && fw.memory() <= limit) {
+                    forward = fw.algo();
+                    forwardBytes = fw.memory();
+                }
+            Cudnn.check(cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, s.w, s.y, s.conv, s.x, count, returned, bd), name + ": cudnnGetConvolutionBackwardDataAlgorithm_v7");
+            for (int i = 0; i < returned.get() && data < 0; i++)
+                if (bd.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && bd.memory() <= limit) {
+                    data = bd.algo();
+                    dataBytes = bd.memory();
+                }
+            Cudnn.check(cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, s.x, s.y, s.conv, s.w, count, returned, bf), name + ": cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+            for (int i = 0; i < returned.get() && filter < 0; i++)
+                if (bf.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && bf.memory() <= limit) {
+                    filter = bf.algo();
+                    filterBytes = bf.memory();
+                }
+            fw.position(0);
+            bd.position(0);
+            bf.position(0);
+        }
+        if (forward < 0 || data < 0 || filter < 0)
+            throw new IllegalStateException(name + ": cuDNN offers no convolution algorithm within 1 GiB of workspace for input "
+                    + Arrays.toString(inputShape));
+        algorithms = new CudnnAlgorithms(inputShape.clone(), forward, forwardBytes, data, dataBytes, filter, filterBytes);
+        return algorithms;
+    }
 
     @Override
     public String toString() {

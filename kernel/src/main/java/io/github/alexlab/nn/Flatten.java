@@ -1,5 +1,6 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -53,7 +54,24 @@ public final class Flatten implements Layer {
         return gradOutput.reshape('c', inputShape);
     }
 
-    // ---- GPU path: a reshape only, no kernel needed (the GPU issue fills this in) -------------
+    // ---- GPU path: a reshape only; the view shares the input's memory -------------------------
+
+    @Override
+    public GpuArray forward(GpuArray input) {
+        long[] out = outputShape(input.shape());
+        inputShape = input.shape();
+        return input.reshape(out);
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (inputShape == null)
+            throw new IllegalStateException(name + ": backward before forward");
+        long[] expected = outputShape(inputShape);
+        if (!Arrays.equals(gradOutput.shape(), expected))
+            throw new ShapeException(name + " backward", Arrays.toString(expected), gradOutput.shape());
+        return gradOutput.reshape(inputShape);
+    }
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -13,6 +15,13 @@ import java.util.List;
  * their parameters must have the same type (see {@link #parametersTo}).
  * <p>
  * Shapes are ND4J's NCHW: [batch, channels, height, width] for images, [batch, features] otherwise.
+ * <p>
+ * <b>On a GPU.</b> The same calls take a {@link GpuArray}: {@code block.to(Device.gpu(0))} moves the
+ * parameters, and {@code forward(GpuArray)} / {@code backward(GpuArray)} run cuDNN, cuBLAS or our own
+ * kernels there, in FP32. A block keeps its GPU output and input gradient in buffers of its own, reused
+ * at every step (fresh GPU memory is slow), so the array that forward returns belongs to the block and
+ * holds its numbers until the block's next forward; copy it ({@code toHost()}) to keep it longer. The
+ * input passed to forward must stay open until backward, which reads it.
  */
 public interface Layer {
     /** The name shown in summaries and error messages, e.g. "conv1". */
@@ -31,6 +40,58 @@ public interface Layer {
      */
     default void backwardToParameters(INDArray gradOutput) {
         backward(gradOutput);
+    }
+
+    // ---- GPU path -------------------------------------------------------------------------------
+
+    /** The output for a batch on the GPU; the array belongs to this block (see the class comment). */
+    default GpuArray forward(GpuArray input) {
+        throw new UnsupportedOperationException(name() + " (" + getClass().getSimpleName() + ") has no GPU path");
+    }
+
+    /** GPU backward: adds to the parameter gradients on the GPU and returns dL/dInput (a buffer of this block). */
+    default GpuArray backward(GpuArray gradOutput) {
+        throw new UnsupportedOperationException(name() + " (" + getClass().getSimpleName() + ") has no GPU path");
+    }
+
+    /** GPU backward for a block whose input needs no gradient (see the CPU version). */
+    default void backwardToParameters(GpuArray gradOutput) {
+        backward(gradOutput);
+    }
+
+    /**
+     * Moves the parameters to {@code device} and returns this: to a GPU before training there, back to
+     * the CPU to free the GPU's memory (the GPU buffers of the block are freed too).
+     */
+    default Layer to(Device device) {
+        for (Parameter p : parameters())
+            p.moveTo(device, name() + " " + p.name());
+        if (!device.isGpu())
+            freeGpuBuffers();
+        return this;
+    }
+
+    /** Where this block computes: its parameters' device (the CPU for a block without parameters, until moved). */
+    default Device device() {
+        List<Parameter> ps = parameters();
+        return ps.isEmpty() ? Device.cpu() : ps.get(0).device();
+    }
+
+    /** Frees the GPU memory this block keeps between steps (outputs, gradients, masks); the next GPU step allocates again. */
+    default void freeGpuBuffers() {
+    }
+
+    /**
+     * Forward on this block's device for a host batch: on a GPU the batch goes there and the output comes
+     * back (both copies timed by {@link GpuArray}); on the CPU it is {@link #forward(INDArray)}.
+     */
+    default INDArray forwardOnDevice(INDArray input) {
+        Device d = device();
+        if (!d.isGpu())
+            return forward(input);
+        try (GpuArray x = GpuArray.of(input.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), d, name() + " input")) {
+            return forward(x).toHost();
+        }
     }
 
     /** The output shape for an input shape (batch included); throws {@link ShapeException} when it does not fit. */

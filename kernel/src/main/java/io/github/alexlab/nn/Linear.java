@@ -1,6 +1,11 @@
 package io.github.alexlab.nn;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.Blas;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,6 +31,8 @@ public final class Linear implements Layer {
     private final Parameter weight;
     private final Parameter bias;
     private INDArray input; // kept for backward: dL/dW = x^T dL/dy
+    private GpuArray gpuInput;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     public Linear(String name, int inFeatures, int outFeatures) {
         if (inFeatures < 1 || outFeatures < 1)
@@ -36,6 +43,8 @@ public final class Linear implements Layer {
         this.outFeatures = outFeatures;
         this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, inFeatures, outFeatures));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outFeatures));
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
         initialize(Init.he(), Init.constant(0), name.hashCode()); // String.hashCode is the same in every JVM
     }
 
@@ -129,7 +138,49 @@ public final class Linear implements Layer {
         return Nd4j.gemm(gradOutput, weight.value(), false, true);
     }
 
-    // ---- GPU path: cuBLAS GEMM for x W, x^T g and g W^T (the GPU issue fills this in) ---------
+    // ---- GPU path: the same three products through cuBLAS, the bias through cuDNN --------------
+
+    @Override
+    public GpuArray forward(GpuArray x) {
+        GpuBlocks.requireUsable(name, x, parameters());
+        outputShape(x.shape());
+        gpuInput = x;
+        GpuArray y = gpuOutput.get(x.device(), x.dataType(), x.shape()[0], outFeatures);
+        Blas.gemm(x, false, weight.valueOnGpu(), false, y, 1, 0);               // y = x W
+        try (var d = new Cudnn.Descriptors()) {                                   // y += b, on every row
+            Cudnn.check(cudnn.cudnnAddTensor(GpuBlocks.cudnn(x), Cudnn.ONE, d.tensor(1, outFeatures, 1, 1), bias.valueOnGpu().pointer(),
+                    Cudnn.ONE, d.tensor(y.shape()), y.pointer()), name + ": bias (cudnnAddTensor)");
+        }
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        backwardToParameters(gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuInput);
+        Blas.gemm(gradOutput, false, weight.valueOnGpu(), true, dx, 1, 0);     // dL/dx = g W^T
+        return dx;
+    }
+
+    @Override
+    public void backwardToParameters(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, new long[]{gpuInput.shape()[0], outFeatures}, gradOutput);
+        Blas.gemm(gpuInput, true, gradOutput, false, weight.gradientOnGpu(), 1, 1);  // dL/dW += x^T g
+        weight.maskGradientOnGpu();
+        try (var d = new Cudnn.Descriptors()) {                                   // dL/db += sum of g over the batch
+            Cudnn.check(cudnn.cudnnConvolutionBackwardBias(GpuBlocks.cudnn(gradOutput), Cudnn.ONE, d.tensor(gradOutput.shape()),
+                    gradOutput.pointer(), Cudnn.ONE, d.tensor(1, outFeatures, 1, 1), bias.gradientOnGpu().pointer()), name + ": bias gradient");
+        }
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuInput = null;
+    }
 
     @Override
     public String toString() {

@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Pow;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,6 +42,8 @@ public final class LocalResponseNorm implements Layer {
     private INDArray scale;       // d^-beta, so that b = a * scale
     private INDArray work;        // forward: the squares a^2; backward: g a d^(-beta-1)
     private INDArray windowSum;   // the windowed sum over channels of work
+    private GpuArray gpuInput, gpuY;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     /** AlexNet's constants: n = 5, alpha = 1e-4, beta = 0.75, k = 2. */
     public LocalResponseNorm(String name) {
@@ -55,6 +61,8 @@ public final class LocalResponseNorm implements Layer {
         this.alpha = alpha;
         this.beta = beta;
         this.k = k;
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
     }
 
     @Override
@@ -145,8 +153,52 @@ public final class LocalResponseNorm implements Layer {
         return a.get(interval(e0, e1), interval(c0, c1), all(), all());
     }
 
-    // ---- GPU path: cuDNN LRN cross-channel forward/backward; cuDNN divides its lrnAlpha by n,
-    //      so it gets lrnAlpha = alpha * n (the GPU issue fills this in) ----------------------------
+    // ---- GPU path: cuDNN's cross-channel LRN forward and backward ------------------------------
+
+    /** cuDNN divides its alpha by n (as PyTorch and Caffe do), so it gets the paper's alpha times n. */
+    private Cudnn.Descriptors descriptorsWithLrn(Cudnn.Descriptors d) {
+        if (size > 16 || k < 1e-5 || beta < 0.01)
+            throw new IllegalArgumentException(name + ": cuDNN's LRN needs n <= 16, k >= 1e-5 and beta >= 0.01; this block has n="
+                    + size + ", k=" + k + ", beta=" + beta);
+        return d;
+    }
+
+    @Override
+    public GpuArray forward(GpuArray x) {
+        GpuBlocks.requireUsable(name, x, java.util.List.of());
+        outputShape(x.shape());
+        GpuArray y = gpuOutput.like(x);
+        try (var d = descriptorsWithLrn(new Cudnn.Descriptors())) {
+            var shape = d.tensor(x.shape());
+            Cudnn.check(cudnn.cudnnLRNCrossChannelForward(GpuBlocks.cudnn(x), d.lrn(size, alpha * size, beta, k), cudnn.CUDNN_LRN_CROSS_CHANNEL_DIM1,
+                    Cudnn.ONE, shape, x.pointer(), Cudnn.ZERO, shape, y.pointer()), name + ": cudnnLRNCrossChannelForward");
+        }
+        gpuInput = x;
+        gpuY = y;
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, gpuInput.shape(), gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuInput);
+        try (var d = descriptorsWithLrn(new Cudnn.Descriptors())) {
+            var shape = d.tensor(gpuInput.shape());
+            Cudnn.check(cudnn.cudnnLRNCrossChannelBackward(GpuBlocks.cudnn(gradOutput), d.lrn(size, alpha * size, beta, k),
+                    cudnn.CUDNN_LRN_CROSS_CHANNEL_DIM1, Cudnn.ONE, shape, gpuY.pointer(), shape, gradOutput.pointer(),
+                    shape, gpuInput.pointer(), Cudnn.ZERO, shape, dx.pointer()), name + ": cudnnLRNCrossChannelBackward");
+        }
+        return dx;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuInput = gpuY = null;
+    }
 
     @Override
     public String toString() {

@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -15,6 +19,8 @@ abstract class Pool2d implements Layer {
     private final String name, op;
     private final int kernelSize, stride, averageFlag;
     private INDArray input; // the backward ops take it (max pooling finds each window's maximum in it again)
+    private GpuArray gpuInput, gpuY;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     /** {@code op}: "maxpool2d" or "avgpool2d" (the backward op is op + "_bp"). */
     Pool2d(String kind, String name, int kernelSize, int stride, String op, boolean divideByWindow) {
@@ -27,6 +33,8 @@ abstract class Pool2d implements Layer {
         this.stride = stride;
         this.op = op;
         this.averageFlag = divideByWindow ? 1 : 0;
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
     }
 
     public int kernelSize() { return kernelSize; }
@@ -90,7 +98,50 @@ abstract class Pool2d implements Layer {
         return new int[]{kernelSize, kernelSize, stride, stride, 0, 0, 1, 1, 0, averageFlag, 0};
     }
 
-    // ---- GPU path: cuDNN pooling forward/backward (the GPU issue fills this in) ---------------
+    // ---- GPU path: cuDNN's pooling forward and backward ----------------------------------------
+
+    /** Max, or the mean over all k^2 inputs (no padding here, so "including padding" changes nothing). */
+    private int cudnnMode() {
+        return op.startsWith("max") ? cudnn.CUDNN_POOLING_MAX : cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING;
+    }
+
+    @Override
+    public GpuArray forward(GpuArray x) {
+        GpuBlocks.requireUsable(name, x, java.util.List.of());
+        long[] outShape = outputShape(x.shape());
+        GpuArray y = gpuOutput.get(x.device(), x.dataType(), outShape);
+        try (var d = new Cudnn.Descriptors()) {
+            Cudnn.check(cudnn.cudnnPoolingForward(GpuBlocks.cudnn(x), d.pooling(cudnnMode(), kernelSize, stride),
+                    Cudnn.ONE, d.tensor(x.shape()), x.pointer(), Cudnn.ZERO, d.tensor(outShape), y.pointer()), name + ": cudnnPoolingForward");
+        }
+        gpuInput = x;
+        gpuY = y;
+        return y;
+    }
+
+    /** cuDNN's backward takes y, dy and x (max pooling finds each window's winner again). */
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, gpuY.shape(), gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuInput);
+        try (var d = new Cudnn.Descriptors()) {
+            var xShape = d.tensor(gpuInput.shape());
+            var yShape = d.tensor(gpuY.shape());
+            Cudnn.check(cudnn.cudnnPoolingBackward(GpuBlocks.cudnn(gradOutput), d.pooling(cudnnMode(), kernelSize, stride),
+                    Cudnn.ONE, yShape, gpuY.pointer(), yShape, gradOutput.pointer(), xShape, gpuInput.pointer(),
+                    Cudnn.ZERO, xShape, dx.pointer()), name + ": cudnnPoolingBackward");
+        }
+        return dx;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuInput = gpuY = null;
+    }
 
     @Override
     public String toString() {

@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,9 +16,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class ReLU implements Layer {
     private final String name;
     private INDArray input; // backward passes the gradient where it is > 0
+    private GpuArray gpuInput;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     public ReLU(String name) {
         this.name = name;
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
     }
 
     @Override
@@ -49,7 +57,43 @@ public final class ReLU implements Layer {
         return gradInput.muli(gradOutput.castTo(input.dataType()));
     }
 
-    // ---- GPU path: cuDNN activation forward/backward (the GPU issue fills this in) ------------
+    // ---- GPU path: cuDNN's activation forward and backward -------------------------------------
+
+    @Override
+    public GpuArray forward(GpuArray input) {
+        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        gpuInput = input;
+        GpuArray y = gpuOutput.like(input);
+        try (var d = new Cudnn.Descriptors()) {
+            var shape = d.tensor(input.shape());
+            Cudnn.check(cudnn.cudnnActivationForward(GpuBlocks.cudnn(input), d.activation(cudnn.CUDNN_ACTIVATION_RELU),
+                    Cudnn.ONE, shape, input.pointer(), Cudnn.ZERO, shape, y.pointer()), name + ": cudnnActivationForward(RELU)");
+        }
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, gpuInput.shape(), gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuInput);
+        try (var d = new Cudnn.Descriptors()) {
+            var shape = d.tensor(gpuInput.shape());
+            // cuDNN's backward takes y, dy and x; for ReLU it passes dy where x > 0.
+            Cudnn.check(cudnn.cudnnActivationBackward(GpuBlocks.cudnn(gradOutput), d.activation(cudnn.CUDNN_ACTIVATION_RELU),
+                    Cudnn.ONE, shape, gpuOutput.like(gpuInput).pointer(), shape, gradOutput.pointer(), shape, gpuInput.pointer(),
+                    Cudnn.ZERO, shape, dx.pointer()), name + ": cudnnActivationBackward(RELU)");
+        }
+        return dx;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuInput = null;
+    }
 
     @Override
     public String toString() {

@@ -1,5 +1,7 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,6 +20,7 @@ import java.util.Set;
 public final class Sequential implements Layer {
     private final String name;
     private final List<Layer> layers;
+    private Device device = Device.cpu();
 
     public Sequential(String name, Layer... layers) {
         this(name, List.of(layers));
@@ -140,9 +143,53 @@ public final class Sequential implements Layer {
             layers.get(0).backwardToParameters(g);
     }
 
-    // ---- GPU path: nothing of its own, each block runs its GPU path (the GPU issue fills this in)
+    // ---- GPU path: nothing of its own, each block runs its GPU path ----------------------------
 
-    /** One block per line. */
+    @Override
+    public GpuArray forward(GpuArray input) {
+        GpuArray x = input;
+        for (Layer layer : layers)
+            x = layer.forward(x);
+        return x;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        GpuArray g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0; i--)
+            g = layers.get(i).backward(g);
+        return g;
+    }
+
+    @Override
+    public void backwardToParameters(GpuArray gradOutput) {
+        GpuArray g = gradOutput;
+        for (int i = layers.size() - 1; i >= 1; i--)
+            g = layers.get(i).backward(g);
+        if (!layers.isEmpty())
+            layers.get(0).backwardToParameters(g);
+    }
+
+    /** Moves every block's parameters to {@code device} (back to the CPU also frees the blocks' GPU buffers); returns this. */
+    @Override
+    public Sequential to(Device device) {
+        for (Layer layer : layers)
+            layer.to(device);
+        this.device = device;
+        return this;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        for (Layer layer : layers)
+            layer.freeGpuBuffers();
+    }
+
     /** The per-layer table for an input shape: shapes, parameters, multiply-adds, memory (see {@link LayerTable}). */
     public tech.tablesaw.api.Table summary(long... inputShape) {
         return LayerTable.of(this, inputShape);
@@ -150,6 +197,11 @@ public final class Sequential implements Layer {
 
     /** Runs this network on {@code input} one layer at a time (see {@link Stepper}). */
     public Stepper stepper(INDArray input) {
+        return new Stepper(this, input);
+    }
+
+    /** Runs this network on the GPU that holds {@code input}, one layer at a time, timing each on the GPU. */
+    public Stepper stepper(GpuArray input) {
         return new Stepper(this, input);
     }
 

@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,9 +14,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Sigmoid implements Layer {
     private final String name;
     private INDArray output; // backward needs only y
+    private GpuArray gpuY;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     public Sigmoid(String name) {
         this.name = name;
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
     }
 
     @Override
@@ -43,7 +51,43 @@ public final class Sigmoid implements Layer {
         return gradOutput.mul(output).muli(output.rsub(1));
     }
 
-    // ---- GPU path: cuDNN activation forward/backward (SIGMOID) (the GPU issue fills this in) ---
+    // ---- GPU path: cuDNN's SIGMOID activation forward and backward ----------------------------
+
+    @Override
+    public GpuArray forward(GpuArray input) {
+        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuArray y = gpuOutput.like(input);
+        try (var d = new Cudnn.Descriptors()) {
+            var shape = d.tensor(input.shape());
+            Cudnn.check(cudnn.cudnnActivationForward(GpuBlocks.cudnn(input), d.activation(cudnn.CUDNN_ACTIVATION_SIGMOID),
+                    Cudnn.ONE, shape, input.pointer(), Cudnn.ZERO, shape, y.pointer()), name + ": cudnnActivationForward(SIGMOID)");
+        }
+        gpuY = y;
+        return y;
+    }
+
+    /** cuDNN computes dy y (1 - y) from y (x is passed but not read). */
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (gpuY == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, gpuY.shape(), gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuY);
+        try (var d = new Cudnn.Descriptors()) {
+            var shape = d.tensor(gpuY.shape());
+            Cudnn.check(cudnn.cudnnActivationBackward(GpuBlocks.cudnn(gradOutput), d.activation(cudnn.CUDNN_ACTIVATION_SIGMOID),
+                    Cudnn.ONE, shape, gpuY.pointer(), shape, gradOutput.pointer(), shape, gpuY.pointer(), Cudnn.ZERO, shape, dx.pointer()),
+                    name + ": cudnnActivationBackward(SIGMOID)");
+        }
+        return dx;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuY = null;
+    }
 
     @Override
     public String toString() {

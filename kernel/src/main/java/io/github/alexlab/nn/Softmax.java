@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -14,9 +18,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Softmax implements Layer {
     private final String name;
     private INDArray output; // backward needs only y
+    private GpuArray gpuY;
+    private final GpuBuffer gpuOutput, gpuGradInput;
 
     public Softmax(String name) {
         this.name = name;
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
     }
 
     @Override
@@ -55,8 +63,42 @@ public final class Softmax implements Layer {
         return gradOutput.subColumnVector(dot).muli(output);
     }
 
-    // ---- GPU path: cuDNN softmax forward/backward, mode INSTANCE, algorithm ACCURATE
-    //      (the GPU issue fills this in) -----------------------------------------------------------
+    // ---- GPU path: cuDNN's softmax; ACCURATE subtracts the row maximum first, as above ----------
+
+    @Override
+    public GpuArray forward(GpuArray input) {
+        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        outputShape(input.shape());
+        GpuArray y = gpuOutput.like(input);
+        try (var d = new Cudnn.Descriptors()) {
+            var rows = d.tensor(input.shape()); // [N, K] as [N, K, 1, 1]: INSTANCE mode normalises over K per example
+            Cudnn.check(cudnn.cudnnSoftmaxForward(GpuBlocks.cudnn(input), cudnn.CUDNN_SOFTMAX_ACCURATE, cudnn.CUDNN_SOFTMAX_MODE_INSTANCE,
+                    Cudnn.ONE, rows, input.pointer(), Cudnn.ZERO, rows, y.pointer()), name + ": cudnnSoftmaxForward");
+        }
+        gpuY = y;
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        if (gpuY == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, gpuY.shape(), gradOutput);
+        GpuArray dx = gpuGradInput.like(gpuY);
+        try (var d = new Cudnn.Descriptors()) {
+            var rows = d.tensor(gpuY.shape());
+            Cudnn.check(cudnn.cudnnSoftmaxBackward(GpuBlocks.cudnn(gradOutput), cudnn.CUDNN_SOFTMAX_ACCURATE, cudnn.CUDNN_SOFTMAX_MODE_INSTANCE,
+                    Cudnn.ONE, rows, gpuY.pointer(), rows, gradOutput.pointer(), Cudnn.ZERO, rows, dx.pointer()), name + ": cudnnSoftmaxBackward");
+        }
+        return dx;
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuOutput.free();
+        gpuGradInput.free();
+        gpuY = null;
+    }
 
     @Override
     public String toString() {

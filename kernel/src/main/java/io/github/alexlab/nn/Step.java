@@ -3,6 +3,7 @@ package io.github.alexlab.nn;
 import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TensorImages;
+import io.github.alexlab.tensor.Device;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -24,9 +25,18 @@ public final class Step implements HtmlView {
     private final long[] inputShape;
     private final INDArray output;
     private final double millis;
+    private final Device device;
+    private final long deviceBytes; // GPU memory in use after the step (the ledger), -1 on the CPU
     private final double min, max, mean, std, zeroFraction;
 
     Step(int index, Layer layer, long[] inputShape, INDArray output, double millis) {
+        this(index, layer, inputShape, output, millis, Device.cpu(), -1);
+    }
+
+    /** A step on {@code device}: the output is a host copy, the time the GPU's (CUDA events). */
+    Step(int index, Layer layer, long[] inputShape, INDArray output, double millis, Device device, long deviceBytes) {
+        this.device = device;
+        this.deviceBytes = deviceBytes;
         this.index = index;
         this.layer = layer;
         this.inputShape = inputShape;
@@ -44,7 +54,11 @@ public final class Step implements HtmlView {
     public long[] inputShape() { return inputShape.clone(); }
     public long[] outputShape() { return output.shape(); }
     public INDArray output() { return output; }
+    /** The layer's forward time: wall clock on the CPU, the GPU's own time (CUDA events) on a GPU. */
     public double millis() { return millis; }
+    public Device device() { return device; }
+    /** GPU memory held after this step (all arrays in the ledger on that GPU), or -1 on the CPU. */
+    public long deviceBytes() { return deviceBytes; }
     public long parameters() { return layer.parameterCount(); }
     public long multiplyAdds() { return layer.multiplyAdds(inputShape); }
     /** Bytes of this layer's output (what the backward pass must keep). */
@@ -68,9 +82,9 @@ public final class Step implements HtmlView {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%2d %-10s %s -> %s  params %,d  multiply-adds %,d  %.1f ms  mean %.4g  zeros %.0f%%",
+        return String.format(Locale.ROOT, "%2d %-10s %s -> %s  params %,d  multiply-adds %,d  %.3f ms%s  mean %.4g  zeros %.0f%%",
                 index, layer.name(), Arrays.toString(inputShape), Arrays.toString(output.shape()),
-                parameters(), multiplyAdds(), millis, mean, 100 * zeroFraction);
+                parameters(), multiplyAdds(), millis, onDevice(), mean, 100 * zeroFraction);
     }
 
     @Override
@@ -78,8 +92,8 @@ public final class Step implements HtmlView {
         StringBuilder html = new StringBuilder();
         html.append(String.format(Locale.ROOT, "<div><b>%d. %s</b> (%s)<br>%n", index, Escape.html(layer.name()), layer.getClass().getSimpleName()));
         html.append(String.format(Locale.ROOT, "%s &rarr; %s<br>%n", Arrays.toString(inputShape), Arrays.toString(output.shape())));
-        html.append(String.format(Locale.ROOT, "parameters %,d (%s) &middot; multiply-adds %,d &middot; output %s &middot; %.1f ms<br>%n",
-                parameters(), bytes(weightBytes()), multiplyAdds(), bytes(activationBytes()), millis));
+        html.append(String.format(Locale.ROOT, "parameters %,d (%s) &middot; multiply-adds %,d &middot; output %s &middot; %.3f ms%s<br>%n",
+                parameters(), bytes(weightBytes()), multiplyAdds(), bytes(activationBytes()), millis, Escape.html(onDevice())));
         html.append(String.format(Locale.ROOT, "output min %.4g, max %.4g, mean %.4g, std %.4g, zeros %.1f%%<br>%n",
                 min, max, mean, std, 100 * zeroFraction));
         BufferedImage maps = featureMaps();
@@ -88,11 +102,16 @@ public final class Step implements HtmlView {
         return html.append("</div>").toString();
     }
 
+    /** " on gpu:0 (GPU time), GPU memory 1.2 GiB" on a GPU, "" on the CPU. */
+    private String onDevice() {
+        return device.isGpu() ? " on " + device + " (GPU time), GPU memory in use " + bytes(deviceBytes) : "";
+    }
+
     /** One row of {@link Stepper}'s table. */
     String tableRow() {
-        return String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%,d</td><td>%.1f ms</td><td>%.4g</td><td>%.0f%%</td></tr>",
+        return String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%,d</td><td>%.3f ms</td>%s<td>%.4g</td><td>%.0f%%</td></tr>",
                 index, Escape.html(layer.name()), Arrays.toString(inputShape), Arrays.toString(output.shape()),
-                parameters(), multiplyAdds(), millis, mean, 100 * zeroFraction);
+                parameters(), multiplyAdds(), millis, device.isGpu() ? "<td>" + bytes(deviceBytes) + "</td>" : "", mean, 100 * zeroFraction);
     }
 
     static String bytes(long n) {
@@ -100,6 +119,8 @@ public final class Step implements HtmlView {
             return n + " B";
         if (n < 1024 * 1024)
             return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+        if (n < 1024L * 1024 * 1024)
+            return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,6 +1,10 @@
 package io.github.alexlab.nn;
 
 import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuTimer;
+import io.github.alexlab.tensor.MemoryLedger;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -12,17 +16,30 @@ import java.util.NoSuchElementException;
  * Runs a network one layer at a time, so a class can watch the data change shape: each
  * {@link #next()} runs the next layer and returns a {@link Step} (shown in a notebook as a line of
  * facts and the first feature maps).
+ * <p>
+ * Given a {@link GpuArray}, it runs the layers on that GPU: each step's time is the GPU's own (CUDA
+ * events around the layer), each step reports the GPU memory in use, and its output is copied to the
+ * host for the statistics and pictures (that copy is not part of the time).
  */
 public final class Stepper implements HtmlView {
     private final Sequential model;
     private final List<Step> steps = new ArrayList<>();
     private INDArray current;
+    private GpuArray currentOnGpu; // null on the CPU
     private int position;
 
     public Stepper(Sequential model, INDArray input) {
         this.model = model;
         this.current = input;
         model.outputShape(input.shape()); // a wrong input fails here, naming the layer, not halfway through
+    }
+
+    /** Steps through the model on the GPU that holds {@code input} (move the model there first). */
+    public Stepper(Sequential model, GpuArray input) {
+        this.model = model;
+        this.currentOnGpu = input;
+        model.outputShape(input.shape());
+        this.current = input.toHost();
     }
 
     public boolean hasNext() {
@@ -36,10 +53,24 @@ public final class Stepper implements HtmlView {
                     + " have run; the output has shape " + java.util.Arrays.toString(current.shape()));
         Layer layer = model.layers().get(position);
         long[] inputShape = current.shape();
-        long start = System.nanoTime();
-        INDArray output = layer.forward(current);
-        double millis = (System.nanoTime() - start) / 1e6;
-        Step step = new Step(position + 1, layer, inputShape, output, millis);
+        Step step;
+        if (currentOnGpu != null) {
+            Device gpu = currentOnGpu.device();
+            GpuArray output;
+            double millis;
+            try (GpuTimer timer = GpuTimer.start(gpu)) {
+                output = layer.forward(currentOnGpu);
+                millis = timer.stopMillis();
+            }
+            currentOnGpu = output;
+            step = new Step(position + 1, layer, inputShape, output.toHost(), millis, gpu, MemoryLedger.global().allocatedBytes(gpu.index()));
+        } else {
+            long start = System.nanoTime();
+            INDArray output = layer.forward(current);
+            double millis = (System.nanoTime() - start) / 1e6;
+            step = new Step(position + 1, layer, inputShape, output, millis);
+        }
+        INDArray output = step.output();
         steps.add(step);
         current = output;
         position++;
@@ -58,15 +89,22 @@ public final class Stepper implements HtmlView {
         return Collections.unmodifiableList(steps);
     }
 
-    /** The output of the last layer run (the input before the first step). */
+    /** The output of the last layer run on the GPU (the input before the first step), or null on the CPU. */
+    public GpuArray currentOnGpu() {
+        return currentOnGpu;
+    }
+
+    /** The output of the last layer run (the input before the first step); a host copy on a GPU. */
     public INDArray current() {
         return current;
     }
 
     @Override
     public String toHtml() {
+        boolean gpu = currentOnGpu != null;
         StringBuilder html = new StringBuilder("<table><tr><th>#</th><th>layer</th><th>input</th><th>output</th>"
-                + "<th>parameters</th><th>multiply-adds</th><th>time</th><th>mean</th><th>zeros</th></tr>");
+                + "<th>parameters</th><th>multiply-adds</th><th>" + (gpu ? "GPU time" : "time") + "</th>"
+                + (gpu ? "<th>GPU memory in use</th>" : "") + "<th>mean</th><th>zeros</th></tr>");
         for (Step s : steps)
             html.append(s.tableRow());
         return html.append("</table>").toString();

@@ -1,5 +1,9 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.Cudnn;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,6 +27,8 @@ public final class Subsampling implements Layer {
     private final Parameter coefficient, bias;
     private INDArray input;
     private INDArray blockSums; // s[n, c, i, j]: the sums, which dL/dCoefficient needs
+    private GpuArray gpuInput;
+    private final GpuBuffer gpuBlockSums, gpuOutput, gpuWork, gpuGradInput;
 
     public Subsampling(String name, int channels) {
         if (name == null || name.isBlank())
@@ -33,6 +39,10 @@ public final class Subsampling implements Layer {
         this.channels = channels;
         this.coefficient = new Parameter("coefficient", Nd4j.create(DataType.FLOAT, channels));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, channels));
+        this.gpuBlockSums = new GpuBuffer(name + " block sums");
+        this.gpuOutput = new GpuBuffer(name + " output");
+        this.gpuWork = new GpuBuffer(name + " backward work");
+        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
         initialize(Init.lecunUniform(), Init.constant(0), name.hashCode());
     }
 
@@ -119,7 +129,77 @@ public final class Subsampling implements Layer {
         return vector.reshape(1, vector.length(), 1, 1);
     }
 
-    // ---- GPU path: cuDNN pooling (sum) and a per-channel scale (the GPU issue fills this in) --
+    // ---- GPU path: cuDNN's 2x2 average pooling times 4 gives the block sums; per-channel products
+    //      are cuDNN tensor operations with a [1, C, 1, 1] operand, which broadcasts like perChannel above.
+
+    @Override
+    public GpuArray forward(GpuArray x) {
+        GpuBlocks.requireUsable(name, x, parameters());
+        long[] out = outputShape(x.shape());
+        gpuInput = x;
+        GpuArray sums = gpuBlockSums.get(x.device(), x.dataType(), out), y = gpuOutput.get(x.device(), x.dataType(), out);
+        try (var d = new Cudnn.Descriptors(); var four = Cudnn.scalar(4)) {
+            var handle = GpuBlocks.cudnn(x);
+            var xs = d.tensor(x.shape());
+            var ys = d.tensor(out);
+            var perChannel = d.tensor(1, channels, 1, 1);
+            Cudnn.check(cudnn.cudnnPoolingForward(handle, d.pooling(cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING, 2, 2), four,
+                    xs, x.pointer(), Cudnn.ZERO, ys, sums.pointer()), name + ": block sums (cudnnPoolingForward x 4)");
+            Cudnn.check(cudnn.cudnnOpTensor(handle, d.operation(cudnn.CUDNN_OP_TENSOR_MUL), Cudnn.ONE, ys, sums.pointer(),
+                    Cudnn.ONE, perChannel, coefficient.valueOnGpu().pointer(), Cudnn.ZERO, ys, y.pointer()), name + ": sums x coefficient");
+            Cudnn.check(cudnn.cudnnAddTensor(handle, Cudnn.ONE, perChannel, bias.valueOnGpu().pointer(), Cudnn.ONE, ys, y.pointer()),
+                    name + ": + bias");
+        }
+        return y;
+    }
+
+    @Override
+    public GpuArray backward(GpuArray gradOutput) {
+        backwardToParameters(gradOutput);
+        GpuArray perBlock = gpuWork.like(gradOutput), dx = gpuGradInput.like(gpuInput);
+        try (var d = new Cudnn.Descriptors(); var four = Cudnn.scalar(4)) {
+            var handle = GpuBlocks.cudnn(gradOutput);
+            var xs = d.tensor(gpuInput.shape());
+            var ys = d.tensor(gradOutput.shape());
+            Cudnn.check(cudnn.cudnnOpTensor(handle, d.operation(cudnn.CUDNN_OP_TENSOR_MUL), Cudnn.ONE, ys, gradOutput.pointer(),
+                    Cudnn.ONE, d.tensor(1, channels, 1, 1), coefficient.valueOnGpu().pointer(), Cudnn.ZERO, ys, perBlock.pointer()),
+                    name + ": coefficient x dL/dy");
+            // Average pooling's backward gives each of the 4 pixels a quarter; times 4, each gets the whole.
+            Cudnn.check(cudnn.cudnnPoolingBackward(handle, d.pooling(cudnn.CUDNN_POOLING_AVERAGE_COUNT_INCLUDE_PADDING, 2, 2), four,
+                    ys, gpuBlockSums.like(gradOutput).pointer(), ys, perBlock.pointer(), xs, gpuInput.pointer(), Cudnn.ZERO, xs, dx.pointer()),
+                    name + ": spread to the 2x2 blocks (cudnnPoolingBackward x 4)");
+        }
+        return dx;
+    }
+
+    /** dL/dBias = sums of dL/dy per channel; dL/dCoefficient = sums of dL/dy * s per channel. */
+    @Override
+    public void backwardToParameters(GpuArray gradOutput) {
+        if (gpuInput == null)
+            throw new IllegalStateException(name + ": GPU backward before GPU forward");
+        GpuBlocks.requireShape(name, outputShape(gpuInput.shape()), gradOutput);
+        GpuArray product = gpuWork.like(gradOutput);
+        try (var d = new Cudnn.Descriptors()) {
+            var handle = GpuBlocks.cudnn(gradOutput);
+            var ys = d.tensor(gradOutput.shape());
+            var perChannel = d.tensor(1, channels, 1, 1);
+            Cudnn.check(cudnn.cudnnConvolutionBackwardBias(handle, Cudnn.ONE, ys, gradOutput.pointer(), Cudnn.ONE, perChannel,
+                    bias.gradientOnGpu().pointer()), name + ": bias gradient");
+            Cudnn.check(cudnn.cudnnOpTensor(handle, d.operation(cudnn.CUDNN_OP_TENSOR_MUL), Cudnn.ONE, ys, gradOutput.pointer(),
+                    Cudnn.ONE, ys, gpuBlockSums.like(gradOutput).pointer(), Cudnn.ZERO, ys, product.pointer()), name + ": dL/dy x s");
+            Cudnn.check(cudnn.cudnnConvolutionBackwardBias(handle, Cudnn.ONE, ys, product.pointer(), Cudnn.ONE, perChannel,
+                    coefficient.gradientOnGpu().pointer()), name + ": coefficient gradient");
+        }
+    }
+
+    @Override
+    public void freeGpuBuffers() {
+        gpuBlockSums.free();
+        gpuOutput.free();
+        gpuWork.free();
+        gpuGradInput.free();
+        gpuInput = null;
+    }
 
     @Override
     public String toString() {

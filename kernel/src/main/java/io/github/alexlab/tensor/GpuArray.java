@@ -25,7 +25,8 @@ public final class GpuArray implements AutoCloseable {
     private final long[] shape;
     private final long bytes;
     private Pointer data;
-    private final long ledgerId;
+    private final long ledgerId;      // -1 for a view: the memory belongs to another array
+    private final GpuArray owner;     // the array whose memory a view shares, or null
     private static double lastTransferSeconds = Double.NaN;
 
     private GpuArray(Device device, DataType type, long[] shape, String what) {
@@ -43,17 +44,43 @@ public final class GpuArray implements AutoCloseable {
         CudaException.check(status, "cudaMalloc(" + bytes + " bytes for " + what + ")");
         this.data = p;
         this.ledgerId = MemoryLedger.global().allocated(device.index(), what, bytes);
+        this.owner = null;
+    }
+
+    /** A view: the same memory as {@code owner}, another shape with the same number of elements. */
+    private GpuArray(GpuArray owner, long[] shape) {
+        this.device = owner.device;
+        this.type = owner.type;
+        this.shape = shape.clone();
+        this.bytes = owner.bytes;
+        this.data = owner.data;
+        this.ledgerId = -1;
+        this.owner = owner;
     }
 
     /** A copy of a host array on {@code device} (a contiguous row-major copy is made first when needed). */
     public static GpuArray of(INDArray host, Device device) {
-        INDArray dense = host.ordering() == 'c' && Shape.hasDefaultStridesForShape(host) && host.offset() == 0 && !host.isView() ? host : host.dup('c');
-        GpuArray a = new GpuArray(device, dense.dataType(), dense.shape(), describe(dense.dataType(), dense.shape()));
-        long start = System.nanoTime();
-        CudaException.check(cudart.cudaMemcpy(a.data, dense.data().addressPointer(), a.bytes, cudart.cudaMemcpyHostToDevice),
-                "cudaMemcpy(host to " + device + ", " + a.bytes + " bytes)");
-        lastTransferSeconds = (System.nanoTime() - start) / 1e9;
-        return a;
+        return of(host, device, "");
+    }
+
+    /** The same; {@code what} names the copy in the {@link MemoryLedger}, e.g. "conv1 weight". */
+    public static GpuArray of(INDArray host, Device device, String what) {
+        String label = (what.isEmpty() ? "" : what + " ") + describe(host.dataType(), host.shape());
+        GpuArray a = new GpuArray(device, host.dataType(), host.shape(), label);
+        try {
+            return a.copyFrom(host);
+        } catch (RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An array on {@code device} whose contents are whatever was in that memory before: for results a
+     * kernel overwrites completely. {@code what} names it in the {@link MemoryLedger}, e.g. "conv1 output".
+     */
+    public static GpuArray empty(Device device, DataType type, String what, long... shape) {
+        return new GpuArray(device, type, shape, what + " " + describe(type, shape));
     }
 
     /** An array of zeros on {@code device}. */
@@ -61,6 +88,32 @@ public final class GpuArray implements AutoCloseable {
         GpuArray a = new GpuArray(device, type, shape, describe(type, shape));
         CudaException.check(cudart.cudaMemset(a.data, 0, a.bytes), "cudaMemset(" + a.bytes + " bytes)");
         return a;
+    }
+
+    /** Copies a host array of the same shape and type into this array (the copy is timed like {@link #of}). */
+    public GpuArray copyFrom(INDArray host) {
+        requireOpen();
+        if (host.dataType() != type || !Arrays.equals(host.shape(), shape))
+            throw new IllegalArgumentException("cannot copy " + describe(host.dataType(), host.shape()) + " into " + this);
+        INDArray dense = host.ordering() == 'c' && Shape.hasDefaultStridesForShape(host) && host.offset() == 0 && !host.isView() ? host : host.dup('c');
+        select(device);
+        long start = System.nanoTime();
+        CudaException.check(cudart.cudaMemcpy(data, dense.data().addressPointer(), bytes, cudart.cudaMemcpyHostToDevice),
+                "cudaMemcpy(host to " + device + ", " + bytes + " bytes)");
+        lastTransferSeconds = (System.nanoTime() - start) / 1e9;
+        return this;
+    }
+
+    /**
+     * The same numbers seen with another shape (same element count), sharing this array's memory: no copy,
+     * as a Flatten needs. Closing a view frees nothing; the view is unusable once this array is closed.
+     */
+    public GpuArray reshape(long... newShape) {
+        requireOpen();
+        if (Shape.lengthOf(newShape) != length())
+            throw new IllegalArgumentException("cannot reshape " + this + " to " + Arrays.toString(newShape)
+                    + ": " + Shape.lengthOf(newShape) + " elements instead of " + length());
+        return new GpuArray(owner == null ? this : owner, newShape);
     }
 
     /** A new host array with this array's numbers (waits for the GPU's work on them to finish). */
@@ -107,7 +160,7 @@ public final class GpuArray implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return data == null;
+        return data == null || (owner != null && owner.isClosed());
     }
 
     /** Frees the device memory now; the array cannot be used afterwards. Closing twice does nothing. */
@@ -115,6 +168,10 @@ public final class GpuArray implements AutoCloseable {
     public synchronized void close() {
         if (data == null)
             return;
+        if (owner != null) { // a view only lets go of the memory it shared
+            data = null;
+            return;
+        }
         select(device);
         int status = cudart.cudaFree(data);
         data = null;
@@ -123,7 +180,7 @@ public final class GpuArray implements AutoCloseable {
     }
 
     private void requireOpen() {
-        if (data == null)
+        if (isClosed())
             throw new IllegalStateException("this " + describe(type, shape) + " on " + device + " was closed; its memory is freed");
     }
 

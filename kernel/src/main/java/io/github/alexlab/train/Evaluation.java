@@ -50,7 +50,7 @@ public final class Evaluation implements HtmlView {
         CrossEntropyLoss loss = new CrossEntropyLoss();
         model.train(false);
         for (Batch batch : data) {
-            INDArray logits = model.forward(batch.images());
+            INDArray logits = model.forwardOnDevice(batch.images()); // on a GPU model: there and back
             e.lossSum += loss.forward(logits, batch.labels()) * batch.labels().length();
             e.count(loss.probabilities(), batch.labels());
         }

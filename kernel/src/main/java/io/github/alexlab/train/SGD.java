@@ -1,6 +1,8 @@
 package io.github.alexlab.train;
 
 import io.github.alexlab.nn.Parameter;
+import io.github.alexlab.tensor.Blas;
+import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,6 +47,7 @@ import java.util.List;
 public final class SGD {
     private final List<Parameter> parameters;
     private final List<INDArray> velocities; // one per parameter, null until its first step
+    private final List<GpuArray> gpuVelocities; // the same for parameters on a GPU
     private double learningRate;
     private double momentum;
     private double weightDecay;
@@ -60,6 +63,7 @@ public final class SGD {
                 throw new IllegalArgumentException("SGD: the parameter list holds a null");
         this.parameters = List.copyOf(parameters);
         this.velocities = new ArrayList<>(Collections.nCopies(parameters.size(), null));
+        this.gpuVelocities = new ArrayList<>(Collections.nCopies(parameters.size(), null));
         setLearningRate(learningRate);
     }
 
@@ -124,6 +128,8 @@ public final class SGD {
         int i = indexOf(parameter);
         if (i < 0)
             throw new IllegalArgumentException("SGD does not train " + parameter);
+        if (gpuVelocities.get(i) != null)
+            return gpuVelocities.get(i).toHost();
         return velocities.get(i);
     }
 
@@ -131,6 +137,10 @@ public final class SGD {
     public void step() {
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
+            if (p.device().isGpu()) {
+                stepOnGpu(i, p);
+                continue;
+            }
             INDArray w = p.value();
             INDArray v = velocityFor(i, w);
             double decay = decayBiases || !isBias(p) ? weightDecay : 0;
@@ -142,6 +152,37 @@ public final class SGD {
                 v.muli(p.mask());                             // entries fixed at zero do not move
             w.addi(v);                                        // w = w + v
         }
+    }
+
+    /**
+     * The same update on the GPU, one cuBLAS call per line, in the parameter's GPU memory. No mask step:
+     * masked entries have w = 0 and g = 0 there, so v stays 0 and they do not move.
+     */
+    private void stepOnGpu(int i, Parameter p) {
+        GpuArray w = p.valueOnGpu(), v = gpuVelocityFor(i, p);
+        double decay = decayBiases || !isBias(p) ? weightDecay : 0;
+        Blas.scale(momentum, v);                                   // v = m v
+        if (decay > 0)
+            Blas.axpy(-decay * learningRate, w, v);                //     - wd lr w
+        Blas.axpy(-learningRate, p.gradientOnGpu(), v);           //     - lr g
+        Blas.axpy(1, v, w);                                        // w = w + v
+    }
+
+    /** The velocity on the parameter's GPU: the host one moved there if the parameter moved, else zeros. */
+    private GpuArray gpuVelocityFor(int i, Parameter p) {
+        GpuArray v = gpuVelocities.get(i);
+        if (v != null && !v.isClosed() && v.device().equals(p.device()))
+            return v;
+        if (v != null) { // the parameter moved to another GPU
+            velocities.set(i, v.toHost());
+            v.close();
+        }
+        INDArray host = velocities.get(i);
+        v = host != null ? GpuArray.of(host.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), p.device(), p.name() + " velocity")
+                : GpuArray.zeros(p.device(), org.nd4j.linalg.api.buffer.DataType.FLOAT, p.valueOnGpu().shape());
+        gpuVelocities.set(i, v);
+        velocities.set(i, null);
+        return v;
     }
 
     /** Sets every parameter's gradient to zero, ready for the next backward pass. */
@@ -157,6 +198,12 @@ public final class SGD {
 
     /** The velocity of parameter i, made at the first step (zeros in the weight's type). */
     private INDArray velocityFor(int i, INDArray w) {
+        GpuArray onGpu = gpuVelocities.get(i);
+        if (onGpu != null) { // the parameter came back from the GPU: so does its velocity
+            velocities.set(i, onGpu.toHost());
+            onGpu.close();
+            gpuVelocities.set(i, null);
+        }
         INDArray v = velocities.get(i);
         if (v == null) {
             v = Nd4j.zerosLike(w);

@@ -8,6 +8,9 @@ import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,6 +26,10 @@ import java.util.List;
  * after every epoch; elsewhere it prints one line per epoch. Kernel &gt; Interrupt stops it after
  * the batch it is on: the model keeps the weights of the last finished step and can be evaluated,
  * saved or trained further. Afterwards the model is in evaluation mode (dropout off).
+ * <p>
+ * It trains where the model is: after {@code model.to(Device.gpu(0))} each batch is copied to the
+ * GPU, and forward, loss, backward and the SGD step all run there; only the N x K log-probabilities
+ * come back, for the loss and the accuracy shown.
  */
 public final class Trainer {
     private static final double REDRAWS_PER_SECOND = 4;
@@ -32,6 +39,7 @@ public final class Trainer {
     private final Layer model;
     private final SGD optimizer;
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
+    private final GpuBuffer batchOnGpu = new GpuBuffer("training batch");
     private LearningRateSchedule schedule;
     private List<String> classNames;
     private boolean quiet;
@@ -64,6 +72,7 @@ public final class Trainer {
         if (epochs < 1)
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         History history = new History(model.name());
+        Device device = model.device(); // where the model's parameters are: model.to(Device.gpu(0)) trains there
         boolean live = !quiet && Notebook.attached();
         int batches = train.numberOfBatches();
         long start = System.nanoTime();
@@ -87,11 +96,18 @@ public final class Trainer {
                         optimizer.setLearningRate(schedule.rate(epoch - 1 + (double) b / batches));
                     NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
                     model.zeroGradients();
-                    INDArray logits = model.forward(batch.images());
                     long n = batch.labels().length();
-                    lossSum += loss.forward(logits, batch.labels()) * n;
-                    correct += correctCount(logits, batch.labels());
-                    model.backwardToParameters(loss.backward()); // the images need no gradient
+                    if (device.isGpu()) { // the batch goes to the GPU (a timed copy); everything else stays there
+                        GpuArray images = batchOnGpu.get(device, DataType.FLOAT, batch.images().shape()).copyFrom(batch.images().castTo(DataType.FLOAT));
+                        lossSum += loss.forward(model.forward(images), batch.labels()) * n;
+                        correct += correctCount(loss.probabilities(), batch.labels());
+                        model.backwardToParameters(loss.backwardOnGpu());
+                    } else {
+                        INDArray logits = model.forward(batch.images());
+                        lossSum += loss.forward(logits, batch.labels()) * n;
+                        correct += correctCount(logits, batch.labels());
+                        model.backwardToParameters(loss.backward()); // the images need no gradient
+                    }
                     optimizer.step();
                     seen += n;
                     b++;
