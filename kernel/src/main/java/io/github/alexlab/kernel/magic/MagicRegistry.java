@@ -19,6 +19,7 @@ public final class MagicRegistry {
         registry.register(new LsMagic());
         registry.register(new DeviceMagic());
         registry.register(new MemoryMagic());
+        registry.register(new CudaMagic());
         return registry;
     }
 
