@@ -5,6 +5,8 @@ import io.github.alexlab.data.DataLoader;
 import io.github.alexlab.data.FashionMnist;
 import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.CpuEngine;
+import io.github.alexlab.nn.Dropout;
+import io.github.alexlab.nn.GpuCheck;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.Gemm;
@@ -44,7 +46,7 @@ public final class SelfTest {
         System.out.println("   CPU engine                 " + CpuEngine.describe());
 
         System.out.println("== CPU");
-        check("a short LeNet-5 epoch on the bundled Fashion-MNIST subset learns", this::shortLeNetEpoch);
+        check("a short LeNet-5 epoch on the bundled Fashion-MNIST subset learns", () -> shortLeNetEpoch(Device.cpu()));
 
         System.out.println("== GPU");
         Cuda.Availability cuda = Cuda.availability();
@@ -79,21 +81,48 @@ public final class SelfTest {
                 double error = Gemm.relativeErrorAgainstCpu(p, 256, 384, 128, gpu, 1);
                 return error <= p.errorBound() ? null : "relative error " + error;
             });
+        for (GpuCheck.Result r : GpuCheck.everyBlock(gpu))
+            check(String.format(Locale.ROOT, "%-26s GPU = CPU within %.0e (output %.1e, dL/dinput %.1e, dL/dparameters %.1e)", r.block(),
+                    GpuCheck.TOLERANCE, r.output(), r.inputGradient(), r.parameterGradients()), () -> r.passed() ? null : r.toString());
+        check("dropout (our own kernel, compiled with NVRTC for " + gpu.info().orElseThrow().architecture() + ") drops about p and scales the rest",
+                () -> dropoutOnGpu(gpu));
+        check("a short LeNet-5 epoch on " + gpu + " learns", () -> shortLeNetEpoch(gpu));
         check("the memory ledger is back to zero", () -> MemoryLedger.global().allocatedBytes(0) == 0 ? null
                 : MemoryLedger.global().toString());
     }
 
-    private String shortLeNetEpoch() throws Exception {
+    private String shortLeNetEpoch(Device device) throws Exception {
         FashionMnist data = FashionMnist.load();
-        Sequential model = LeNet5.modern();
+        Sequential model = LeNet5.modern().to(device);
         var train = new DataLoader(data.train(), 64).shuffle(1).limit(2000);
         var test = new DataLoader(data.test(), 500).limit(1000);
         long start = System.nanoTime();
-        History h = new Trainer(model, new SGD(model.parameters(), 0.05).momentum(0.9)).quiet().fit(train, test, 1);
+        SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9);
+        History h = new Trainer(model, sgd).quiet().fit(train, test, 1);
         double accuracy = h.last().testAccuracy();
-        System.out.printf(Locale.ROOT, "      %s: test accuracy %.3f after one epoch on %d images, %.1f s%n", data.source(), accuracy,
-                train.size(), (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "      %s on %s: test accuracy %.3f after one epoch on %d images, %.1f s%n", data.source(), device,
+                accuracy, train.size(), (System.nanoTime() - start) / 1e9);
+        model.to(Device.cpu());
+        sgd.velocitiesToHost();
         return accuracy > 0.3 ? null : "test accuracy " + accuracy + " after one epoch (expected > 0.3)";
+    }
+
+    /** A million numbers through dropout with p = 0.3: about 30% zeros, the rest scaled by 1/0.7; backward uses the same mask. */
+    private static String dropoutOnGpu(Device gpu) {
+        Dropout dropout = new Dropout("dropout", 0.3, 1);
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 1000, 1000);
+        try (GpuArray x = GpuArray.of(ones, gpu)) {
+            INDArray y = dropout.forward(x).toHost();
+            INDArray dx = dropout.backward(x).toHost();
+            double zeros = y.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
+            double kept = y.maxNumber().doubleValue();
+            System.out.printf(Locale.ROOT, "      dropped %.4f of the units (p = 0.3), kept ones scaled to %.4f (1/0.7 = %.4f)%n", zeros, kept, 1 / 0.7);
+            if (Math.abs(zeros - 0.3) > 0.005 || Math.abs(kept - 1 / 0.7) > 1e-5)
+                return "dropped " + zeros + ", kept ones " + kept;
+            return y.equals(dx) ? null : "backward's mask differs from forward's";
+        } finally {
+            dropout.freeGpuBuffers();
+        }
     }
 
     /** A check returns null when it holds, else what went wrong. */

@@ -143,6 +143,14 @@ public final class CrossEntropyLoss {
         return gpuSoftmax;
     }
 
+    /** Frees the GPU buffers of the last GPU forward. */
+    public void freeGpuBuffers() {
+        gpuTargets.free();
+        gpuGradient.free();
+        gpuLogProbabilities.free();
+        gpuSoftmax = null;
+    }
+
     @Override
     public String toString() {
         return "CrossEntropyLoss";

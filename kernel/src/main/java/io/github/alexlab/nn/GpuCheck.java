@@ -58,6 +58,7 @@ public final class GpuCheck {
         results.add(compare(gpu, () -> new Softmax("softmax"), 8, 10));
         results.add(compare(gpu, () -> new Linear("linear", 20, 10), 8, 20));
         results.add(compare(gpu, () -> new Flatten("flatten"), 4, 3, 5, 5));
+        results.add(compare(gpu, () -> new Dropout("dropout (evaluation)", 0.5, 1), 4, 30)); // training-mode masks are random: the self-test checks those
         results.add(compare(gpu, () -> new Subsampling("subsampling", 6), 4, 6, 11, 11));
         results.add(compare(gpu, () -> new EuclideanRbf("Euclidean RBF", 84, 10, 7), 8, 84));
         results.add(compare(gpu, () -> new Sequential("small network", new Conv2d("c1", 1, 6, 5, 1, 2, 1), new ReLU("r1"),
@@ -100,6 +101,8 @@ public final class GpuCheck {
             double lossGpu = onGpu.forward(z, labels);
             INDArray gradientGpu = onGpu.backwardOnGpu().toHost();
             return new Result("cross-entropy loss", "[16, 10]", Math.abs(lossGpu - loss) / Math.abs(loss), relativeError(gradientGpu, gradient), Double.NaN);
+        } finally {
+            onGpu.freeGpuBuffers();
         }
     }
 

@@ -179,10 +179,22 @@ public final class SGD {
         }
         INDArray host = velocities.get(i);
         v = host != null ? GpuArray.of(host.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), p.device(), p.name() + " velocity")
-                : GpuArray.zeros(p.device(), org.nd4j.linalg.api.buffer.DataType.FLOAT, p.valueOnGpu().shape());
+                : GpuArray.of(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, p.valueOnGpu().shape()), p.device(), p.name() + " velocity");
         gpuVelocities.set(i, v);
         velocities.set(i, null);
         return v;
+    }
+
+    /** Moves the velocities that are on a GPU to the host, freeing their GPU memory (training can go on anywhere). */
+    public void velocitiesToHost() {
+        for (int i = 0; i < gpuVelocities.size(); i++) {
+            GpuArray v = gpuVelocities.get(i);
+            if (v != null) {
+                velocities.set(i, v.toHost());
+                v.close();
+                gpuVelocities.set(i, null);
+            }
+        }
     }
 
     /** Sets every parameter's gradient to zero, ready for the next backward pass. */

@@ -140,6 +140,8 @@ public final class Trainer {
             }
         } finally {
             model.train(false);
+            batchOnGpu.free(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
+            loss.freeGpuBuffers();
             if (live && last != null)
                 Notebook.updateDisplay(barId, withNote(last, history.interrupted() ? "interrupted" : "done"));
         }

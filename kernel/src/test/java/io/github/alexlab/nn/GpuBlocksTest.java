@@ -34,6 +34,46 @@ class GpuBlocksTest {
     }
 
     @Test
+    void dropoutOnTheGpuDropsAboutPAndBackwardUsesTheSameMask() {
+        Dropout dropout = new Dropout("drop", 0.5, 7);
+        try (GpuArray x = GpuArray.of(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 500, 1000), gpu)) {
+            INDArray first = dropout.forward(x).toHost();
+            INDArray gradient = dropout.backward(x).toHost();
+            INDArray second = dropout.forward(x).toHost();
+            double dropped = first.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
+            assertEquals(0.5, dropped, 0.005, "share dropped");
+            assertEquals(2.0, first.maxNumber().doubleValue(), 1e-6, "kept units are scaled by 1/(1-p)");
+            assertEquals(first, gradient, "backward applies the forward's mask");
+            assertNotEquals(first, second, "every forward draws a new mask");
+            dropout.train(false);
+            assertSame(x, dropout.forward(x), "evaluation: the identity");
+        } finally {
+            dropout.freeGpuBuffers();
+        }
+    }
+
+    @Test
+    void alexNetOnTheGpuMatchesTheCpu() {
+        Sequential cpu = io.github.alexlab.models.AlexNet.singleTower(1, 224, 10), onGpu = io.github.alexlab.models.AlexNet.singleTower(1, 224, 10).to(gpu);
+        cpu.train(false); // dropout off: its masks are random
+        onGpu.train(false);
+        INDArray x = GpuCheck.random(new long[]{2, 1, 224, 224}, 11);
+        INDArray y = cpu.forward(x);
+        INDArray g = GpuCheck.random(y.shape(), 12);
+        cpu.backward(g);
+        try (GpuArray xg = GpuArray.of(x, gpu); GpuArray gg = GpuArray.of(g, gpu)) {
+            assertTrue(GpuCheck.relativeError(onGpu.forward(xg).toHost(), y) < GpuCheck.TOLERANCE, "logits");
+            onGpu.backward(gg);
+            for (int i = 0; i < cpu.parameters().size(); i++) {
+                double e = GpuCheck.relativeError(onGpu.parameters().get(i).gradient(), cpu.parameters().get(i).gradient());
+                assertTrue(e < GpuCheck.TOLERANCE, "gradient of parameter " + i + ": " + e);
+            }
+        } finally {
+            onGpu.to(Device.cpu());
+        }
+    }
+
+    @Test
     void oneSgdStepGivesTheSameWeightsOnBothDevices() {
         Sequential cpu = LeNet5.modern(10, 42), onGpu = LeNet5.modern(10, 42).to(gpu);
         Batch batch = firstBatch(64);
@@ -65,11 +105,14 @@ class GpuBlocksTest {
         long before = MemoryLedger.global().allocatedBytes(0);
         Sequential model = LeNet5.modern(10, 1).to(gpu);
         DataLoader trainLoader = new DataLoader(data().train(), 128).limit(2000).shuffle(1), testLoader = new DataLoader(data().test(), 256).limit(1000);
-        History h = new Trainer(model, new SGD(model.parameters(), 0.05).momentum(0.9)).quiet().fit(trainLoader, testLoader, 2);
+        SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9);
+        History h = new Trainer(model, sgd).quiet().fit(trainLoader, testLoader, 2);
         System.out.println("GPU LeNet-5: " + h.last());
         assertTrue(h.last().testAccuracy() > 0.6, "after 2 epochs on 2,000 images: " + h.last());
         assertTrue(MemoryLedger.global().allocatedBytes(0) > before, "weights, buffers and velocities live on the GPU");
         model.to(Device.cpu());
+        sgd.velocitiesToHost();
+        assertEquals(before, MemoryLedger.global().allocatedBytes(0), "all GPU memory given back: " + MemoryLedger.global());
         assertTrue(model.parameters().get(0).value().norm2Number().doubleValue() > 0, "the trained weights came back");
     }
 
