@@ -173,8 +173,15 @@ public final class Sequential implements Layer {
     /** Moves every block's parameters to {@code device} (back to the CPU also frees the blocks' GPU buffers); returns this. */
     @Override
     public Sequential to(Device device) {
-        for (Layer layer : layers)
-            layer.to(device);
+        try {
+            for (Layer layer : layers)
+                layer.to(device);
+        } catch (RuntimeException | Error e) { // e.g. the GPU is full half-way: all blocks go back where they were
+            Device before = this.device;
+            for (Layer layer : layers)
+                layer.to(before);
+            throw e;
+        }
         this.device = device;
         return this;
     }

@@ -136,6 +136,19 @@ class GpuBlocksTest {
     }
 
     @Test
+    void anOutputTooLargeForTheGpuFailsClearlyAndTheBlockStillWorks() {
+        Layer wide = new Conv2d("wide", 1, 4096, 1).to(gpu); // a 1x1 convolution to 4,096 channels
+        try (GpuArray big = GpuArray.zeros(gpu, DataType.FLOAT, 64, 1, 512, 512); // 64 MiB in, 256 GiB out
+             GpuArray small = GpuArray.of(GpuCheck.random(new long[]{1, 1, 4, 4}, 9), gpu)) {
+            var e = assertThrows(io.github.alexlab.tensor.GpuOutOfMemoryError.class, () -> wide.forward(big));
+            assertTrue(e.getMessage().contains("wide output"), "names the buffer: " + e.getMessage());
+            assertArrayEquals(new long[]{1, 4096, 4, 4}, wide.forward(small).shape(), "the same block works with a batch that fits");
+        } finally {
+            wide.to(Device.cpu());
+        }
+    }
+
+    @Test
     void aBlockOnTheCpuRefusesAGpuInputClearly() {
         Linear fc = new Linear("fc", 4, 2);
         try (GpuArray x = GpuArray.of(GpuCheck.random(new long[]{3, 4}, 5), gpu)) {
