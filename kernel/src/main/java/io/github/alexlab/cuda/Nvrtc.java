@@ -96,7 +96,10 @@ public final class Nvrtc {
                 nvrtc.nvrtcGetErrorString(nvrtc.NVRTC_SUCCESS); // the first touch loads the library
                 unavailable = "";
             } catch (LinkageError e) { // no libnvrtc.so.13, or no driver for the CUDA bindings it needs
-                unavailable = "NVRTC could not be loaded: " + Cuda.whyNotLoaded(e);
+                // NVRTC's bindings load the runtime's first: once those failed, a touch says only
+                // NoClassDefFoundError, and the probe knows the reason.
+                unavailable = "NVRTC could not be loaded: " + (e instanceof NoClassDefFoundError && !Cuda.available()
+                        ? Cuda.availability().reason() : Cuda.whyNotLoaded(e));
             }
         }
         return unavailable;

@@ -93,6 +93,7 @@ public final class CudaKernel {
         if (!device.isGpu())
             throw new IllegalArgumentException("a CUDA kernel runs on a GPU, not on " + device + " (Device.best() is the GPU when there is one)");
         Module module = module(device, source, functionName, options);
+        GpuArray.select(device); // the driver's calls below work in the calling thread's context: this GPU's
         CUfunc_st function = new CUfunc_st();
         int result = cudart.cuModuleGetFunction(function, module.handle(), functionName);
         if (result == cudart.CUDA_ERROR_NOT_FOUND)
