@@ -4,6 +4,8 @@ import io.github.alexlab.kernel.display.Html;
 import io.github.alexlab.kernel.display.Markdown;
 import io.github.alexlab.kernel.display.Renderers;
 import io.github.alexlab.kernel.display.Svg;
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.viz.TensorImages;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -116,6 +118,15 @@ public final class Notebook {
     public static void check(boolean condition, String whatShouldHold) {
         if (!condition)
             throw new AssertionError("check failed: " + whatShouldHold);
+    }
+
+    /**
+     * A copy of {@code x} in the first GPU's memory: the notebook form of {@code GpuArray.of(x, Device.gpu(0))}.
+     * The copy is timed ({@code GpuArray.lastTransferSeconds()}); {@code toHost()} brings the numbers back
+     * and {@code close()} frees the GPU memory. Without a GPU it says why.
+     */
+    public static GpuArray toGpu(INDArray x) {
+        return GpuArray.of(x, Device.gpu(0));
     }
 
     /** The renderer registry: {@code renderers().register(MyType.class, "text/html", t -> ...)}. */
