@@ -35,12 +35,13 @@ import java.util.zip.ZipOutputStream;
  * xz packs the whole archive better than zip packs each entry. On the way:
  * <ul>
  * <li>entries that nothing can use are left out ({@link #keep}: CUDA bindings we do not call, ICU
- * beyond charset detection, C headers, JNA's native library for other systems than Linux x86-64);</li>
+ * beyond charset detection, C headers, JNA's native library for other systems than Linux x86-64:
+ * -0.6 MiB);</li>
  * <li>library classes lose their debug attributes ({@link #stripDebug}: line numbers, source file
  * names, local variable names except the parameters'), as {@code jlink --strip-debug} does for the
- * Java runtime;</li>
+ * Java runtime (-3.2 MiB);</li>
  * <li>in {@link #PRUNED} jars, classes that no other class can reach are left out
- * ({@link #reachable});</li>
+ * ({@link #reachable}, -4.3 MiB);</li>
  * <li>native libraries above 16 MiB lose their symbol tables ({@code strip --strip-unneeded}).</li>
  * </ul>
  * At the end every class reference in what was written is checked: a reference to a class that was
@@ -52,11 +53,19 @@ public class RepackJars {
     /** Our own classes keep their debug attributes: their stack traces are the ones worth reading. */
     static final String OWN_JAR = "alexlab-kernel-";
     /**
-     * Jars of which only the classes reachable from the other jars are kept. fastutil (12,800
-     * generated collection classes, about 1,800 of them used) is an implementation detail of
-     * tablesaw: it loads no class by name and has no service providers.
+     * Jars of which only the classes reachable from the other jars are kept: libraries that ND4J,
+     * tablesaw and oshi use inside and that the notebooks do not use themselves (fastutil alone has
+     * 12,800 generated collection classes, of which tablesaw reaches about 1,800; -4.3 MiB in all).
+     * Safe because a reference is any class name in a class's constant pool (descriptors,
+     * signatures, string constants, so Class.forName("...") too) or in a resource (service files,
+     * properties), and the check at the end finds any class written that names one left out. A
+     * notebook that imports such a library directly finds the classes the other jars reach (guava's
+     * collections, say), not all of them. Not pruned, as they load their own classes by computed
+     * names or nearly all of their classes are reachable anyway: JNA, oshi, classgraph, JavaCPP.
      */
-    static final List<String> PRUNED = List.of("fastutil-");
+    static final List<String> PRUNED = List.of(
+            "fastutil-", "RoaringBitmap-", "univocity-parsers-", "commons-", "guava-", "failureaccess-",
+            "protobuf-", "jackson-", "flatbuffers-java-", "neoitertools-", "byteunits-", "jna-platform-", "threetenbp-");
 
     private static final Pattern CUDA_JNI = Pattern.compile("/libjni(\\w+)\\.so$");
     private static final Pattern CUDA_CLASS = Pattern.compile("^org/bytedeco/cuda/(?:global/|presets/)?(\\w+)[/.$]");
