@@ -37,13 +37,13 @@ public final class JavaKernel implements Notebook.Frontend {
             "import java.util.*;", "import java.util.concurrent.*;", "import java.util.function.*;",
             "import java.util.regex.*;", "import java.util.stream.*;",
             "import static io.github.alexlab.kernel.Notebook.*;",
-            // the course library: tensors, layers, models, data, training, charts
+            // the course library: tensors, layers, models, data, training, charts, benchmarks
             "import org.nd4j.linalg.factory.Nd4j;", "import org.nd4j.linalg.api.ndarray.INDArray;",
             "import org.nd4j.linalg.api.buffer.DataType;", "import org.nd4j.linalg.ops.transforms.Transforms;",
             "import org.nd4j.linalg.indexing.NDArrayIndex;",
             "import io.github.alexlab.nn.*;", "import io.github.alexlab.models.*;", "import io.github.alexlab.viz.Charts;",
             "import io.github.alexlab.data.*;", "import io.github.alexlab.train.*;",
-            "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;");
+            "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;");
 
     /** About 5 s of one core on a small machine, after which one-line cells compile about 3x faster. */
     private static final int WARM_UP_COMPILATIONS = Integer.getInteger("alexlab.warmup", 300);

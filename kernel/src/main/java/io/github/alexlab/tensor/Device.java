@@ -1,6 +1,8 @@
 package io.github.alexlab.tensor;
 
 import io.github.alexlab.cuda.Cuda;
+import io.github.alexlab.cuda.CudaException;
+import org.bytedeco.cuda.global.cudart;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -52,6 +54,18 @@ public final class Device {
     /** The GPU's number (0, 1, ...); -1 for the CPU. */
     public int index() {
         return index;
+    }
+
+    /**
+     * Waits until this GPU has finished everything queued on it (a GPU call returns once its work is
+     * queued); on the CPU, where every call has finished when it returns, does nothing.
+     */
+    public void synchronize() {
+        if (isGpu()) {
+            GpuArray.select(this);
+            CudaException.check(cudart.cudaDeviceSynchronize(),
+                    "cudaDeviceSynchronize on " + this);
+        }
     }
 
     /** The GPU's facts (name, compute capability, memory, ...); empty for the CPU. */

@@ -1,0 +1,72 @@
+package io.github.alexlab.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MeasureTest {
+    @Test
+    void warmupsAreNotTimedAndSetupRunsBeforeEveryRun() {
+        AtomicInteger calls = new AtomicInteger(), setups = new AtomicInteger();
+        Measurement m = Measure.of("count", calls::incrementAndGet).before(setups::incrementAndGet)
+                .warmups(2).repeats(7).run();
+        assertEquals(7, m.runs());
+        assertEquals(9, calls.get());
+        assertEquals(9, setups.get());
+    }
+
+    @Test
+    void theSetupIsNotTimed() {
+        Measurement m = Measure.of("quick", () -> { }).before(() -> sleep(30)).warmups(0).repeats(3).run();
+        assertTrue(m.max() < 0.02, "the 30 ms setup leaked into the timing: " + m);
+    }
+
+    @Test
+    void slowWorkStopsRepeatingAfterTheTimeLimitButIsTimedAtLeastOnce() {
+        Measurement m = Measure.of("slow", () -> sleep(60)).warmups(0).repeats(50).seconds(0.1).run();
+        assertEquals(2, m.runs(), "runs stop once 0.1 s are spent: " + m);
+        assertTrue(m.min() >= 0.059, m.toString());
+    }
+
+    @Test
+    void ratesComeFromTheMedianAndTheCountedWork() {
+        Measurement m = new Measurement("known", io.github.alexlab.tensor.Device.cpu(), new double[]{0.5, 0.1, 0.2, 9.0}, 4e9, 1e9);
+        assertEquals(0.35, m.median(), 1e-12);
+        assertEquals(0.1, m.min());
+        assertEquals(9.0, m.max());
+        assertEquals(4e9 / 0.35 / 1e9, m.gflops(), 1e-9);
+        assertEquals(1e9 / 0.35 / 1e9, m.gbPerSecond(), 1e-9);
+        assertEquals(4.0, m.intensity());
+        assertTrue(Double.isNaN(Measure.of("uncounted", () -> { }).run().gflops()));
+    }
+
+    @Test
+    void badSettingsNameTheMeasurement() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Measure.of("conv1", () -> { }).repeats(0));
+        assertTrue(e.getMessage().startsWith("conv1:"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Measure.of("x", () -> { }).flops(-1));
+        assertThrows(IllegalArgumentException.class, () -> Measure.of("x", () -> { }).seconds(0));
+    }
+
+    @Test
+    void unitsReadAsAPersonWouldSayThem() {
+        assertEquals("850 µs", Units.time(850e-6));
+        assertEquals("12.3 ms", Units.time(0.01234));
+        assertEquals("4.21 s", Units.time(4.214));
+        assertEquals("3.0 GiB", Units.bytes(3L << 30));
+        assertEquals(0.0123, Units.round3(0.012345));
+        assertEquals(1235.0, Units.round3(1234.6));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
