@@ -617,7 +617,7 @@ EOF2
     esac
     ensure_jdk_and_maven
     build_kernel
-    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size
+    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size asm
     rm -rf "$out" "$archive"
     mkdir -p "$root/bin" "$root/lib"
     say "a Java runtime (jlink, $("$JDK_HOME/bin/java" -version 2>&1 | head -1))"
@@ -640,9 +640,10 @@ EOF2
         esac
         jars+=("$jar")
     done
-    # What is left out of each jar, and why that is safe: see the comments in RepackJars.java.
-    "$JDK_HOME/bin/java" -cp "$(compgen -G "$LIB/asm-[0-9]*.jar" | head -n 1)" \
-        "$REPO/kernel/src/main/bundle/RepackJars.java" "$root/lib" "${jars[@]}"
+    # What is left out of each jar, and why that is safe: see the comments in RepackJars.java (it
+    # reads and rewrites classes with ASM, one of the kernel's own dependencies).
+    asm=$(compgen -G "$LIB/asm-[0-9]*.jar" | head -n 1) || die "no ASM jar in $LIB (mvn package copies it there)"
+    "$JDK_HOME/bin/java" -cp "$asm" "$REPO/kernel/src/main/bundle/RepackJars.java" "$root/lib" "${jars[@]}"
     cp -r "$REPO/datasets" "$root/datasets"
     # The data files go in plain: xz packs raw IDX images 14% smaller than gzip did (-0.17 MiB).
     # FashionMnist reads NAME.gz or plain NAME, and SHA256SUMS is over the plain content.
