@@ -604,7 +604,7 @@ cmd_bundle() {
         -h|--help) cat <<'EOF2'
 Usage: ./install.sh bundle
 
-Builds build/alexlab-bundle.tar.xz (about 62 MiB; it must stay under 64 MiB, to travel in one 64 MiB
+Builds build/alexlab-bundle.tar.xz (about 61.5 MiB; it must stay under 64 MiB, to travel in one 64 MiB
 transfer): a jlink-ed Java runtime, the kernel's jars (ND4J's portable x86-64 build only; repacked
 smaller by kernel/src/main/bundle/RepackJars.java, which says what it leaves out and why), the bundled
 Fashion-MNIST subset and bin/alexlab. On a GPU host with only an NVIDIA driver and CUDA 13 libraries
@@ -617,12 +617,15 @@ EOF2
     esac
     ensure_jdk_and_maven
     build_kernel
-    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size
+    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size asm
     rm -rf "$out" "$archive"
     mkdir -p "$root/bin" "$root/lib"
     say "a Java runtime (jlink, $("$JDK_HOME/bin/java" -version 2>&1 | head -1))"
+    # --compress=0: xz packs the plain module image smaller than one jlink compressed. Left out: javac's
+    # ct.sym (--release data), and the X11 toolkit and the splash screen, which a headless JVM never
+    # loads (bin/alexlab always runs with -Djava.awt.headless=true; -0.1 MiB).
     "$JDK_HOME/bin/jlink" --add-modules "$BUNDLE_MODULES" --strip-debug --no-man-pages --no-header-files \
-        --compress=0 --exclude-files='**/ct.sym' --output "$root/runtime"
+        --compress=0 --exclude-files='**/ct.sym,**/libawt_xawt.so,**/libsplashscreen.so' --output "$root/runtime"
     # The runtime's native libraries keep their dynamic symbols (what the loader and JNI use) and lose
     # their symbol tables, which only debuggers and crash reports read (libjvm.so: 24 -> 20 MB, -0.8 MiB).
     # jlink --strip-native-debug-symbols does not remove them.
@@ -637,21 +640,23 @@ EOF2
         esac
         jars+=("$jar")
     done
-    # What is left out of each jar, and why that is safe: see the comments in RepackJars.java.
-    "$JDK_HOME/bin/java" -cp "$(compgen -G "$LIB/asm-[0-9]*.jar" | head -n 1)" \
-        "$REPO/kernel/src/main/bundle/RepackJars.java" "$root/lib" "${jars[@]}"
+    # What is left out of each jar, and why that is safe: see the comments in RepackJars.java (it
+    # reads and rewrites classes with ASM, one of the kernel's own dependencies).
+    asm=$(compgen -G "$LIB/asm-[0-9]*.jar" | head -n 1) || die "no ASM jar in $LIB (mvn package copies it there)"
+    "$JDK_HOME/bin/java" -cp "$asm" "$REPO/kernel/src/main/bundle/RepackJars.java" "$root/lib" "${jars[@]}"
     cp -r "$REPO/datasets" "$root/datasets"
     # The data files go in plain: xz packs raw IDX images 14% smaller than gzip did (-0.17 MiB).
     # FashionMnist reads NAME.gz or plain NAME, and SHA256SUMS is over the plain content.
     find "$root/datasets" -name '*.gz' -exec gunzip {} +
     install -m 755 "$REPO/kernel/src/main/bundle/alexlab" "$root/bin/alexlab"
     say "packing $archive"
-    # x86 filter: native code compresses ~5% better; a large window finds the repeats in libnd4jcpu.so
-    tar -C "$out" -cf - alexlab | xz -T1 --x86 --lzma2=preset=9,dict=256MiB >"$archive"
+    # x86 filter: native code compresses ~5% better; a large window finds the repeats in libnd4jcpu.so;
+    # 9e (the extreme preset) saves another 0.5 MiB for a few more minutes. Unpacking needs 256 MiB.
+    tar -C "$out" -cf - alexlab | xz -T1 --x86 --lzma2=preset=9e,dict=256MiB >"$archive"
     size=$(stat -c %s "$archive")
     note "$(awk -v b="$size" 'BEGIN { printf "%.1f MiB", b / 1048576 }') ($size bytes; the limit is $BUNDLE_MAX_BYTES)"
     if (( size > BUNDLE_MAX_BYTES )); then
-        # Of the 62 MiB, ND4J's CPU library is about 28 MiB, the Java runtime 17, OpenBLAS 6, the
+        # Of the 61.5 MiB, ND4J's CPU library is about 28 MiB, the Java runtime 17, OpenBLAS 6, the
         # other jars 9 and the data 1.
         note "WARNING: larger than the 64 MiB target; to carry it in pieces: split -b 60m $archive part-"
     fi
