@@ -18,10 +18,14 @@ import java.util.Objects;
  * On a GPU, a call returns once the work is queued, so a wall clock would time the launch. There the
  * work is timed with CUDA events ({@link GpuTimer}), after waiting for anything queued before it.
  * <p>
- * Slow work does not repeat forever: after the warm-up, runs stop once {@link #seconds} have passed
+ * Quick work warms up for at least 0.2 s when warm-ups are asked for. Slow work does not repeat forever: after the warm-up, runs stop once {@link #seconds} have passed
  * (at least one run is always timed), and the measurement says how many runs it has.
  */
 public final class Measure {
+    /** With warm-ups asked for, they go on until this much time has passed (or {@link #MAX_WARMUPS} runs). */
+    static final long WARMUP_NANOS = 200_000_000L;
+    static final int MAX_WARMUPS = 1000;
+
     private final String name;
     private final Runnable work;
     private Runnable before = () -> { };
@@ -64,7 +68,7 @@ public final class Measure {
         return this;
     }
 
-    /** Untimed runs first (default 1). */
+    /** Untimed runs first (default 1; when at least one, more follow until 0.2 s have passed). */
     public Measure warmups(int runs) {
         if (runs < 0)
             throw new IllegalArgumentException(name + ": warm-up runs must be >= 0, got " + runs);
@@ -90,9 +94,13 @@ public final class Measure {
 
     /** Runs the warm-ups and the timed runs. */
     public Measurement run() {
-        for (int r = 0; r < warmups; r++) {
+        // Quick work warms up for a while more: a few calls do not finish the JIT's work, nor wake a
+        // library's thread pool for good (ND4J's small GEMMs are 100x slower for their first dozen calls).
+        long warmStart = System.nanoTime();
+        for (int r = 0; r < warmups || (warmups > 0 && r < MAX_WARMUPS && System.nanoTime() - warmStart < WARMUP_NANOS); r++) {
             before.run();
             work.run();
+            synchronize(); // on a GPU, so that the clock above sees the work, not its launch
         }
         synchronize();
         List<Double> times = new ArrayList<>();

@@ -187,6 +187,7 @@ public final class Charts {
     public static final class XY extends Chart<XY> {
         private final XYSeries.XYSeriesRenderStyle style;
         private final List<double[]> seriesX = new ArrayList<>();
+        private final List<XYSeries.XYSeriesRenderStyle> seriesStyle = new ArrayList<>(); // null: the chart's
         private boolean logX;
 
         XY(String title, String xLabel, String yLabel, XYSeries.XYSeriesRenderStyle style) {
@@ -201,6 +202,21 @@ public final class Charts {
                 throw new IllegalArgumentException("series '" + name + "' has no points");
             added(name, y.clone());
             seriesX.add(x.clone());
+            seriesStyle.add(null);
+            return this;
+        }
+
+        /** A series drawn as points only, whatever the chart's style (measurements under a roofline). */
+        public XY points(String name, double[] x, double[] y) {
+            series(name, x, y);
+            seriesStyle.set(seriesStyle.size() - 1, XYSeries.XYSeriesRenderStyle.Scatter);
+            return this;
+        }
+
+        /** A series drawn as a line, whatever the chart's style (a model or ceiling over measured points). */
+        public XY lines(String name, double[] x, double[] y) {
+            series(name, x, y);
+            seriesStyle.set(seriesStyle.size() - 1, XYSeries.XYSeriesRenderStyle.Line);
             return this;
         }
 
@@ -240,8 +256,10 @@ public final class Charts {
             chart.getStyler().setYAxisLogarithmic(logY);
             for (int s = 0; s < seriesNames.size(); s++) {
                 XYSeries series = chart.addSeries(seriesNames.get(s), seriesX.get(s).clone(), seriesY.get(s).clone());
+                XYSeries.XYSeriesRenderStyle own = seriesStyle.get(s) == null ? style : seriesStyle.get(s);
+                series.setXYSeriesRenderStyle(own);
                 // Markers help a few points; on a long curve they only blur it.
-                if (style == XYSeries.XYSeriesRenderStyle.Line && seriesX.get(s).length > 30)
+                if (own == XYSeries.XYSeriesRenderStyle.Line && seriesX.get(s).length > 30)
                     series.setMarker(SeriesMarkers.NONE);
             }
             return chart;

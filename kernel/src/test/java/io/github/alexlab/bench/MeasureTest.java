@@ -13,10 +13,19 @@ class MeasureTest {
     void warmupsAreNotTimedAndSetupRunsBeforeEveryRun() {
         AtomicInteger calls = new AtomicInteger(), setups = new AtomicInteger();
         Measurement m = Measure.of("count", calls::incrementAndGet).before(setups::incrementAndGet)
-                .warmups(2).repeats(7).run();
+                .warmups(0).repeats(7).run();
         assertEquals(7, m.runs());
-        assertEquals(9, calls.get());
-        assertEquals(9, setups.get());
+        assertEquals(7, calls.get());
+        assertEquals(7, setups.get());
+    }
+
+    @Test
+    void quickWorkWarmsUpLongerSlowWorkOnlyAsOftenAsAsked() {
+        AtomicInteger quick = new AtomicInteger(), slow = new AtomicInteger();
+        Measure.of("quick", quick::incrementAndGet).warmups(1).repeats(3).run();
+        assertTrue(quick.get() > 3 + 10, "quick work kept warming up for 0.2 s: " + quick.get() + " calls");
+        Measure.of("slow", () -> { slow.incrementAndGet(); sleep(120); }).warmups(2).repeats(1).run();
+        assertEquals(3, slow.get(), "2 warm-ups (240 ms, past the 0.2 s) and 1 timed run");
     }
 
     @Test

@@ -65,6 +65,17 @@ class ChartsTest {
     }
 
     @Test
+    void pointsAndLinesMixInOneChart() throws Exception {
+        var chart = Charts.line("roof", "x", "y").logX().logY()
+                .lines("roof", new double[]{0.1, 1, 10}, new double[]{1, 10, 10})
+                .points("kernels", new double[]{0.5, 5}, new double[]{2, 6});
+        var xchart = chart.xchart();
+        assertEquals(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line, xchart.getSeriesMap().get("roof").getXYSeriesRenderStyle());
+        assertEquals(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter, xchart.getSeriesMap().get("kernels").getXYSeriesRenderStyle());
+        assertTrue(chart.png().length > 1000);
+    }
+
+    @Test
     void mistakesAreExplainedInWords() {
         var empty = assertThrows(IllegalStateException.class, () -> Charts.line("t", "x", "y").png());
         assertTrue(empty.getMessage().contains("no series"), empty.getMessage());
