@@ -43,6 +43,7 @@ Commands:
               ends with "tests: N passed, N failed, N skipped"
   run         execute notebooks headless through the alexlab kernel
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
+  bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
               GPU hosts without a JDK or network (bin/alexlab selftest | kernelspec | kernel)
 
@@ -591,6 +592,33 @@ cmd_selftest() {
         io.github.alexlab.bench.SelfTest
 }
 
+cmd_bench() {
+    case ${1:-} in
+        -h|--help|"") cat <<'EOF2'
+Usage: ./install.sh bench NAME [ARGS...]
+
+Runs the benchmark program io.github.alexlab.bench.NAME with the kernel's JVM flags (the vector
+API, headless) and the CUDA 13 libraries found by setup. Benchmarks print ratios measured side by
+side in one run; absolute times belong to the machine they ran on.
+
+  MatmulLadderBenchmark [n]       the matmul ladder (default n = 2048) and the CPU's ceilings
+  GemmBenchmark [n...]            cuBLAS in FP32, TF32, FP16, BF16, INT8 vs the datasheet (GPU)
+  AlexNetCpuBenchmark [batch] [steps]   one-tower AlexNet, time per layer on the CPU
+  AlexNetGpuBenchmark [batch]     AlexNet images/s, CPU and GPU side by side
+  LeNetCpuBenchmark [epochs] [batch]    LeNet-5 epochs on the full Fashion-MNIST training set
+EOF2
+            [[ -n ${1:-} ]] && return 0 || return 2 ;;
+    esac
+    local name=$1; shift
+    [[ $name =~ ^[A-Za-z0-9]+$ ]] || die "bench: '$name' is not a benchmark name (see ./install.sh bench --help)"
+    ensure_jdk_and_maven
+    compgen -G "$LIB/*.jar" >/dev/null || build_kernel
+    find_cuda
+    LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
+        "$JDK_HOME/bin/java" -Djava.awt.headless=true --add-modules jdk.incubator.vector \
+        "-Dalexlab.datasets=$REPO/datasets" -cp "$LIB/*" "io.github.alexlab.bench.$name" "$@"
+}
+
 # The Java modules the kernel needs (JShell and its compiler, JavaCPP's Unsafe, charts, the vector API).
 # The jars need java.base, java.compiler, java.desktop, java.logging, java.management, java.sql, java.xml,
 # jdk.jshell, jdk.management and jdk.unsupported (jdeps -summary over the jars' classes); javac reads
@@ -672,6 +700,7 @@ main() {
         test) shift; cmd_test "$@" ;;
         run) shift; cmd_run "$@" ;;
         selftest) shift; cmd_selftest "$@" ;;
+        bench) shift; cmd_bench "$@" ;;
         bundle) shift; cmd_bundle "$@" ;;
         *) echo "install.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
     esac
