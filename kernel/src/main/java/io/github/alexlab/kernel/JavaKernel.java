@@ -43,7 +43,8 @@ public final class JavaKernel implements Notebook.Frontend {
             "import org.nd4j.linalg.indexing.NDArrayIndex;",
             "import io.github.alexlab.nn.*;", "import io.github.alexlab.models.*;", "import io.github.alexlab.viz.Charts;",
             "import io.github.alexlab.data.*;", "import io.github.alexlab.train.*;",
-            "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;");
+            "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;",
+            "import io.github.alexlab.quant.*;");
 
     /** About 5 s of one core on a small machine, after which one-line cells compile about 3x faster. */
     private static final int WARM_UP_COMPILATIONS = Integer.getInteger("alexlab.warmup", 300);

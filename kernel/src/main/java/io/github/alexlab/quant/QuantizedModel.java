@@ -86,6 +86,20 @@ public final class QuantizedModel implements Layer {
         return new IntegerInference(this);
     }
 
+    /**
+     * The integer codes that reach layer {@code name} when {@code x} goes through the fake-quantized network
+     * (as whole-number floats): what {@link IntegerInference#inputCodes} should show for the same x.
+     */
+    public INDArray codesAt(INDArray x, String name) {
+        network.train(false);
+        for (Layer l : network.layers()) {
+            if (l instanceof FakeQuantize fq && fq.name().equals(name + " input") && fq.quantizer() != null)
+                return org.nd4j.linalg.factory.Nd4j.createFromArray(fq.quantizer().quantize(x)).castTo(x.dataType()).reshape(x.shape());
+            x = l.forward(x);
+        }
+        throw new IllegalArgumentException("'" + name + "' has no integer input quantizer in " + network.name());
+    }
+
     /** The wrapped convolutions and fully connected layers, in order. */
     public List<QuantizedLayer> quantizedLayers() {
         List<QuantizedLayer> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.github.alexlab.data;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -31,6 +32,23 @@ class DataLoaderTest {
             }
         }
         return seen;
+    }
+
+    @Test
+    void gatherCopiesTheRightImagesFromViewsAndCopies() {
+        INDArray all = Nd4j.rand(DataType.FLOAT, 50, 2, 3, 4);
+        int[] rows = {7, 0, 33, 7, 12};
+        INDArray view = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 40)); // starts 10 images in
+        INDArray fortran = all.dup('f'), doubles = all.castTo(DataType.DOUBLE);
+        for (int k = 0; k < rows.length; k++) {
+            assertEquals(all.slice(rows[k]), DataLoader.gather(all, rows).slice(k));
+            assertEquals(all.slice(10 + rows[k]), DataLoader.gather(view, rows).slice(k), "a view with an offset");
+            assertEquals(all.slice(rows[k]), DataLoader.gather(fortran, rows).slice(k), "another memory order");
+            assertEquals(doubles.slice(rows[k]), DataLoader.gather(doubles, rows).slice(k), "another data type");
+        }
+        INDArray labels = Nd4j.arange(50).castTo(DataType.FLOAT);
+        assertArrayEquals(new float[]{7, 0, 33, 7, 12}, DataLoader.gather(labels, rows).toFloatVector());
+        assertArrayEquals(new float[]{17, 10, 43, 17, 22}, DataLoader.gather(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 50)), rows).toFloatVector());
     }
 
     @Test

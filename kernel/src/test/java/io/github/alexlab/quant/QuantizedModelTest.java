@@ -43,16 +43,6 @@ class QuantizedModelTest {
         return Calibration.of(model, List.of(new Batch(x, Nd4j.zeros(DataType.FLOAT, x.size(0)))), (int) x.size(0));
     }
 
-    /** The codes at the input of each quantized layer along the fake-quantized float path. */
-    private static INDArray fakeCodes(QuantizedModel q, INDArray x, String layer) {
-        for (Layer l : q.network().layers()) {
-            if (l instanceof FakeQuantize fq && fq.name().equals(layer + " input"))
-                return Nd4j.createFromArray(fq.quantizer().quantize(x)).castTo(x.dataType()).reshape(x.shape());
-            x = l.forward(x);
-        }
-        throw new AssertionError("no quantizer for " + layer);
-    }
-
     @Test
     void integerInferenceEqualsFakeQuantizationExactlyInDouble() {
         // With the float path in double precision there is nothing left to round: every int8 code that
@@ -67,7 +57,7 @@ class QuantizedModelTest {
             IntegerInference integer = q.integer();
             INDArray scores = integer.forward(xd);
             for (String layer : List.of("conv", "fc1", "fc2"))
-                assertEquals(fakeCodes(q, xd, layer), integer.inputCodes(layer), c.name() + ": codes into " + layer);
+                assertEquals(q.codesAt(xd, layer), integer.inputCodes(layer), c.name() + ": codes into " + layer);
             INDArray fake = q.forward(xd);
             assertEquals(0, scores.sub(fake).amaxNumber().doubleValue(), 1e-9 * fake.amaxNumber().doubleValue(), c.name() + ": scores");
         }
@@ -84,7 +74,7 @@ class QuantizedModelTest {
         integer.forward(x);
         long total = 0, differing = 0;
         for (String layer : List.of("fc1", "fc2")) {
-            INDArray diff = integer.inputCodes(layer).sub(fakeCodes(q, x, layer));
+            INDArray diff = integer.inputCodes(layer).sub(q.codesAt(x, layer));
             assertTrue(diff.amaxNumber().doubleValue() <= 1, layer + ": codes differ by " + diff.amaxNumber());
             total += diff.length();
             differing += diff.neq(0).castTo(DataType.INT).sumNumber().longValue();
