@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * How large a network's gradients are, on a log2 scale: the counts of |g| in [2^e, 2^(e+1)) for
  * every exponent e, like Figure 3 of Micikevicius et al. 2018 (the activation gradients of an SSD
- * network, most of them below FP16's range). Against it, the limits of FP16 show which gradients a
+ * detector, many of them below FP16's range). Against it, the limits of FP16 show which gradients a
  * 16-bit backward pass would lose; the counts of those that would round to 0 are exact, kept as
  * every value goes in.
  */

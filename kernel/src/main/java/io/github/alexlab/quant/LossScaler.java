@@ -21,8 +21,9 @@ import java.util.Locale;
  * <b>The catch.</b> Shift too far and the largest gradients pass FP16's largest value, 65504, and
  * become infinity. A step with an inf or NaN gradient must not reach the weights.
  * <ul>
- *   <li>A <b>fixed</b> scale trusts you to pick S well (the paper used 8 to 32K for its networks): it
- *       never changes and never skips a step, so an overflow would go into the weights.
+ *   <li>A <b>fixed</b> scale trusts you to pick S well (the paper used fixed factors, such as 8 for its
+ *       SSD detector and 128 for a language model): it never changes and never skips a step, so an
+ *       overflow would go into the weights.
  *       {@link #none()} is S = 1: plain FP16, no scaling at all.</li>
  *   <li>A <b>dynamic</b> scale finds S itself. It starts high; a step whose gradients hold an inf or
  *       NaN is skipped (the paper's "skip the weight update when an overflow is detected") and S is
@@ -40,7 +41,10 @@ import java.util.Locale;
 public final class LossScaler {
     /** PyTorch's and apex's default: doubling after 2000 good steps in a row. */
     public static final int DEFAULT_GROWTH_INTERVAL = 2000;
-    /** Where a dynamic scale starts by default: 2^15, half of FP16's largest power of two. */
+    /**
+     * Where a dynamic scale starts by default: 2^15, the largest power of two FP16 holds (PyTorch starts at
+     * 2^16). Starting high is safe: the first overflows bring S down to what the gradients allow.
+     */
     public static final double DEFAULT_INITIAL_SCALE = 0x1p15;
     /** A dynamic scale never falls below this. */
     public static final double MIN_SCALE = 1;

@@ -240,7 +240,8 @@ public final class MixedPrecisionTraining {
         boolean overflow = false;
         for (Parameter p : parameters) {
             INDArray gradient = p.gradient();
-            gradient.assign(round(gradient, counts)); // the weight gradient as the format stores it
+            if (format != Format.FP32)
+                gradient.assign(round(gradient, counts)); // the weight gradient as the format stores it
             scaler.unscale(gradient);                 // back to its true size, in FP32
             overflow |= LossScaler.hasInfOrNaN(gradient);
         }
