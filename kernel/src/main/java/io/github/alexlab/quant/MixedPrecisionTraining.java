@@ -1,6 +1,5 @@
 package io.github.alexlab.quant;
 
-import io.github.alexlab.bench.Units;
 import io.github.alexlab.data.Batch;
 import io.github.alexlab.data.DataLoader;
 import io.github.alexlab.nn.CrossEntropyLoss;
@@ -11,15 +10,10 @@ import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.train.Evaluation;
 import io.github.alexlab.train.LearningRateSchedule;
 import io.github.alexlab.train.SGD;
-import io.github.alexlab.viz.Charts;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -86,34 +80,6 @@ public final class MixedPrecisionTraining {
     public record Step(double loss, long correct, long examples, long nonzeroGradients, long flushedGradients,
                        boolean overflow, boolean applied) {}
 
-    /** One epoch: training figures, test figures (NaN without test data), underflow share, seconds of training. */
-    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-                        double underflowShare, int skippedSteps, double seconds) {}
-
-    /** A whole run: its epochs, the loss of every step and the scaler, with its history of S. */
-    public record Run(String name, Format format, LossScaler scaler, List<Epoch> epochs, double[] stepLosses,
-                      long nonzeroGradients, long flushedGradients) {
-        public Epoch last() {
-            return epochs.get(epochs.size() - 1);
-        }
-
-        /** Of the gradients that were not zero before rounding, the share that became 0 (the whole run). */
-        public double underflowShare() {
-            return nonzeroGradients == 0 ? 0 : (double) flushedGradients / nonzeroGradients;
-        }
-
-        public double secondsPerEpoch() {
-            return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(java.util.Locale.ROOT, "%s: train loss %.4f, test accuracy %.4f, %.3g%% of gradients flushed to 0, "
-                    + "%d steps skipped, %s per epoch%s", name, last().trainLoss(), last().testAccuracy(), 100 * underflowShare(),
-                    scaler.skippedSteps(), Units.time(secondsPerEpoch()), format == Format.FP32 ? "" : " (" + EMULATION + ")");
-        }
-    }
-
     /** What this class is, and is not, in one line. */
     public static final String EMULATION = "emulated on the CPU: the numbers are rounded as a GPU's would be, the speed is not a GPU's";
 
@@ -129,9 +95,14 @@ public final class MixedPrecisionTraining {
 
     /** Trains {@code model} (on the CPU, in FLOAT) with {@code optimizer}, computing in {@code format}. */
     public MixedPrecisionTraining(String name, Sequential model, SGD optimizer, Format format, LossScaler scaler) {
-        if (model == null || optimizer == null || format == null || scaler == null)
-            throw new IllegalArgumentException("MixedPrecisionTraining needs a model, an SGD, a format and a loss scaler; got "
-                    + model + ", " + optimizer + ", " + format + ", " + scaler);
+        List<String> missing = new ArrayList<>();
+        if (model == null) missing.add("model");
+        if (optimizer == null) missing.add("SGD");
+        if (format == null) missing.add("format");
+        if (scaler == null) missing.add("loss scaler");
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException("MixedPrecisionTraining needs a model, an SGD, a format and a loss scaler; missing: "
+                    + String.join(", ", missing));
         if (model.device().isGpu())
             throw new IllegalArgumentException(model.name() + " is on " + model.device()
                     + ": this emulation runs on the CPU; move it back with model.to(Device.cpu())");
@@ -178,10 +149,10 @@ public final class MixedPrecisionTraining {
     }
 
     /** Trains for {@code epochs} epochs; {@code test} may be null. Ends in evaluation mode. */
-    public Run fit(DataLoader train, DataLoader test, int epochs) {
+    public MixedPrecisionRun fit(DataLoader train, DataLoader test, int epochs) {
         if (epochs < 1)
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-        List<Epoch> done = new ArrayList<>();
+        List<MixedPrecisionRun.Epoch> done = new ArrayList<>();
         List<Double> stepLosses = new ArrayList<>();
         long nonzero = 0, flushed = 0;
         int batches = train.numberOfBatches();
@@ -208,14 +179,14 @@ public final class MixedPrecisionTraining {
                 nonzero += epochNonzero;
                 flushed += epochFlushed;
                 Evaluation e = test == null ? null : evaluate(test);
-                done.add(new Epoch(epoch, lossSum / seen, (double) correct / seen, e == null ? Double.NaN : e.loss(),
+                done.add(new MixedPrecisionRun.Epoch(epoch, lossSum / seen, (double) correct / seen, e == null ? Double.NaN : e.loss(),
                         e == null ? Double.NaN : e.accuracy(), epochNonzero == 0 ? 0 : (double) epochFlushed / epochNonzero,
                         scaler.skippedSteps() - skippedBefore, seconds));
             }
         } finally {
             model.train(false);
         }
-        return new Run(name, format, scaler, List.copyOf(done), stepLosses.stream().mapToDouble(Double::doubleValue).toArray(),
+        return new MixedPrecisionRun(name, format, scaler, List.copyOf(done), stepLosses.stream().mapToDouble(Double::doubleValue).toArray(),
                 nonzero, flushed);
     }
 
@@ -351,36 +322,6 @@ public final class MixedPrecisionTraining {
     private static long correctCount(INDArray logits, INDArray labels) {
         INDArray predicted = logits.argMax(1).castTo(DataType.FLOAT);
         return predicted.eq(labels.castTo(DataType.FLOAT).reshape(predicted.shape())).castTo(DataType.INT).sumNumber().longValue();
-    }
-
-    // ---- runs side by side ---------------------------------------------------------------------
-
-    /** One row per run: final losses, test accuracy, underflow share, overflows and skipped steps, time. */
-    public static Table table(List<Run> runs) {
-        Table t = Table.create("Mixed precision, " + EMULATION, StringColumn.create("run"), StringColumn.create("loss scaling"),
-                DoubleColumn.create("train loss"), DoubleColumn.create("test loss"), DoubleColumn.create("test accuracy"),
-                DoubleColumn.create("gradients flushed to 0 (%)"), IntColumn.create("overflow steps"),
-                IntColumn.create("skipped steps"), DoubleColumn.create("s per epoch"));
-        for (Run r : runs) {
-            t.stringColumn(0).append(r.name());
-            t.stringColumn(1).append(r.scaler().toString());
-            t.doubleColumn(2).append(Units.round3(r.last().trainLoss()));
-            t.doubleColumn(3).append(Units.round3(r.last().testLoss()));
-            t.doubleColumn(4).append(Math.round(1e4 * r.last().testAccuracy()) / 1e4);
-            t.doubleColumn(5).append(Units.round3(100 * r.underflowShare()));
-            t.intColumn(6).append(r.scaler().overflowSteps());
-            t.intColumn(7).append(r.scaler().skippedSteps());
-            t.doubleColumn(8).append(Units.round3(r.secondsPerEpoch()));
-        }
-        return t;
-    }
-
-    /** The training loss of every step, one line per run. */
-    public static Charts.XY lossChart(List<Run> runs) {
-        Charts.XY chart = Charts.line("Training loss per step", "step", "cross-entropy");
-        for (Run r : runs)
-            chart.series(r.name(), r.stepLosses());
-        return chart;
     }
 
     @Override

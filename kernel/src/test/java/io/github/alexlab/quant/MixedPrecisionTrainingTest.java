@@ -133,7 +133,7 @@ class MixedPrecisionTrainingTest {
         assertTrue(wrong.getMessage().contains("does not train"), wrong.getMessage());
         var missing = assertThrows(IllegalArgumentException.class, () -> new MixedPrecisionTraining("x", model,
                 new SGD(model.parameters(), 0.1), null, LossScaler.none()));
-        assertTrue(missing.getMessage().contains("format"), missing.getMessage());
+        assertTrue(missing.getMessage().endsWith("missing: format"), missing.getMessage());
         var t = training(model, Format.BF16, LossScaler.none());
         assertThrows(UnsupportedOperationException.class, () -> t.asLayer().backward((INDArray) null));
         assertThrows(IllegalArgumentException.class, () -> t.fit(new DataLoader(data.train(), 64), null, 0));
