@@ -2,6 +2,7 @@ package io.github.alexlab.quant;
 
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.ShapeException;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,6 +28,7 @@ public final class FakeQuantize implements Layer {
     private final Quantizer quantizer;                 // null for a 16-bit format
     private final QuantizationRecipe.Format format;
     private INDArray passed;                           // 1 where backward lets the gradient through
+    private boolean training;
 
     /** Integer fake quantization with a fixed quantizer (from calibration). */
     public FakeQuantize(String name, Quantizer quantizer) {
@@ -65,25 +67,39 @@ public final class FakeQuantize implements Layer {
 
     @Override
     public INDArray forward(INDArray input) {
-        double[] x = input.dup('c').data().asDouble();
-        double[] y = new double[x.length], keep = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = switch (format) {
-                case FP16 -> Fp16.round((float) x[i]);
-                case BF16 -> Bf16.round((float) x[i]);
-                default -> quantizer.dequantize(quantizer.quantize(x[i]));
+        boolean dbl = input.dataType() == DataType.DOUBLE; // gradient checks and the exactness tests compute in double
+        double[] x = dbl ? input.dup('c').data().asDouble() : null;
+        float[] xf = dbl ? null : input.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        int n = dbl ? x.length : xf.length;
+        float[] keep = training ? new float[n] : null; // backward's mask, only when training
+        for (int i = 0; i < n; i++) {
+            double v = dbl ? x[i] : xf[i];
+            double q = switch (format) {
+                case FP16 -> Fp16.round((float) v);
+                case BF16 -> Bf16.round((float) v);
+                default -> quantizer.dequantize(quantizer.quantize(v));
             };
-            keep[i] = quantizer == null || (x[i] >= quantizer.low() && x[i] <= quantizer.high()) ? 1 : 0;
+            if (dbl) x[i] = q;
+            else xf[i] = (float) q;
+            if (training)
+                keep[i] = quantizer == null || (v >= quantizer.low() && v <= quantizer.high()) ? 1 : 0;
         }
-        passed = Nd4j.create(keep, input.shape(), 'c').castTo(input.dataType());
-        return Nd4j.create(y, input.shape(), 'c').castTo(input.dataType());
+        passed = training ? Nd4j.create(keep, input.shape(), 'c').castTo(input.dataType()) : null;
+        INDArray out = dbl ? Nd4j.create(x, input.shape(), 'c') : Nd4j.create(xf, input.shape(), 'c');
+        return out.castTo(input.dataType());
+    }
+
+    /** In training mode forward keeps the mask that backward needs; in evaluation mode it does not. */
+    @Override
+    public void train(boolean training) {
+        this.training = training;
     }
 
     /** The straight-through estimator: the gradient passes where x was inside the clipping range. */
     @Override
     public INDArray backward(INDArray gradOutput) {
         if (passed == null)
-            throw new IllegalStateException(name + ": backward before forward");
+            throw new IllegalStateException(name + ": backward without a forward pass in training mode (train(true))");
         if (!Arrays.equals(gradOutput.shape(), passed.shape()))
             throw new ShapeException(name + " backward", Arrays.toString(passed.shape()), gradOutput.shape());
         return gradOutput.castTo(passed.dataType()).mul(passed);

@@ -7,6 +7,11 @@ import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Linear;
 import io.github.alexlab.nn.MaxPool2d;
 import io.github.alexlab.nn.ReLU;
+import io.github.alexlab.cuda.Cuda;
+import io.github.alexlab.tensor.Device;
+import io.github.alexlab.tensor.Gemm;
+import io.github.alexlab.tensor.GpuArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -33,19 +38,47 @@ import java.util.List;
 public final class IntegerInference implements Layer {
     private final QuantizedModel model;
     private final List<Layer> layers;
+    private final Device device; // where the int8 products run: our Java loops on the CPU, cuBLAS on a GPU
     private final java.util.Map<String, INDArray> inputCodes = new java.util.LinkedHashMap<>();
 
     IntegerInference(QuantizedModel model) {
+        this(model, Device.cpu());
+    }
+
+    private IntegerInference(QuantizedModel model, Device device) {
         QuantizationRecipe r = model.recipe();
         if (r.format() != QuantizationRecipe.Format.INTEGER || r.calibrator() == null)
             throw new IllegalArgumentException("integer inference needs integer weights and activations; " + r.label() + " is not");
         this.model = model;
         this.layers = model.network().layers();
+        this.device = device;
+    }
+
+    /**
+     * The same integer model with its int8 x int8 -> int32 products on {@code gpu}, through cuBLAS's integer
+     * tensor-core GEMM; everything else, and the copies of codes and sums, stays visible on the host.
+     */
+    public IntegerInference on(Device gpu) {
+        if (gpu.isGpu() && !Cuda.available())
+            throw new IllegalStateException("no GPU for integer inference: " + Cuda.availability().reason());
+        return new IntegerInference(model, gpu);
+    }
+
+    /** Where the int8 products run. */
+    @Override
+    public Device device() {
+        return device;
     }
 
     @Override
     public String name() {
-        return model.name() + " [integer arithmetic]";
+        return model.name() + " [integer arithmetic" + (device.isGpu() ? ", products on " + device : "") + "]";
+    }
+
+    /** Host batches stay on the host: only the products go to the GPU (see {@link #on}). */
+    @Override
+    public INDArray forwardOnDevice(INDArray input) {
+        return forward(input);
     }
 
     @Override
@@ -126,7 +159,7 @@ public final class IntegerInference implements Layer {
     }
 
     /** The int32 sums (bias included) in the layout [output channel, position] for a conv, [example, output] for a Linear. */
-    private static int[] accumulate(QuantizedLayer q, INDArray codes) {
+    private int[] accumulate(QuantizedLayer q, INDArray codes) {
         byte[] x = toBytes(codes);
         byte[] w = toBytes(q.weightCodes());
         long[] bias = q.biasCodes();
@@ -140,7 +173,7 @@ public final class IntegerInference implements Layer {
             for (int g = 0; g < groups; g++) { // each group: its filters x its channels' rows of the columns
                 byte[] wg = java.util.Arrays.copyOfRange(w, g * outPerGroup * rowsPerGroup, (g + 1) * outPerGroup * rowsPerGroup);
                 byte[] cg = java.util.Arrays.copyOfRange(cols, g * rowsPerGroup * columns, (g + 1) * rowsPerGroup * columns);
-                int[] part = IntegerKernels.gemm(wg, cg, outPerGroup, rowsPerGroup, columns);
+                int[] part = multiply(wg, cg, outPerGroup, rowsPerGroup, columns);
                 System.arraycopy(part, 0, acc, g * outPerGroup * columns, part.length);
             }
             for (int o = 0; o < conv.outChannels(); o++)
@@ -149,12 +182,37 @@ public final class IntegerInference implements Layer {
         } else {
             Linear linear = (Linear) q.inner();
             int n = (int) codes.size(0), in = linear.inFeatures(), out = linear.outFeatures();
-            acc = IntegerKernels.gemm(x, w, n, in, out);
+            acc = multiply(x, w, n, in, out);
             for (int e = 0; e < n; e++)
                 for (int j = 0; j < out; j++)
                     acc[e * out + j] = Math.addExact(acc[e * out + j], Math.toIntExact(bias[j]));
         }
         return acc;
+    }
+
+    /** C = A B of int8 codes into int32 sums, A [m, k], B [k, n]: on the CPU by hand, on a GPU through cuBLAS. */
+    private int[] multiply(byte[] a, byte[] b, int m, int k, int n) {
+        if (!device.isGpu())
+            return IntegerKernels.gemm(a, b, m, k, n);
+        // cuBLAS's integer GEMM wants every size a multiple of 4: pad with zero codes, which add nothing.
+        int m4 = (m + 3) / 4 * 4, k4 = (k + 3) / 4 * 4, n4 = (n + 3) / 4 * 4;
+        try (GpuArray ga = GpuArray.of(padded(a, m, k, m4, k4), device, "int8 codes A");
+             GpuArray gb = GpuArray.of(padded(b, k, n, k4, n4), device, "int8 codes B");
+             GpuArray gc = GpuArray.zeros(device, DataType.INT, m4, n4)) {
+            Gemm.multiply(ga, gb, gc, Gemm.Precision.INT8);
+            int[] all = gc.toHost().data().asInt(), c = new int[m * n];
+            for (int i = 0; i < m; i++)
+                System.arraycopy(all, i * n4, c, i * n, n);
+            return c;
+        }
+    }
+
+    /** A [rows, cols] row-major byte matrix inside a zero [rows4, cols4] one, as an ND4J BYTE array. */
+    private static INDArray padded(byte[] x, int rows, int cols, int rows4, int cols4) {
+        byte[] out = new byte[rows4 * cols4];
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(x, r * cols, out, r * cols4, cols);
+        return Nd4j.createFromArray(out).reshape(rows4, cols4);
     }
 
     /** int32 sums times each channel's multiplier: requantized codes (clamped) when {@code next} is set, else real values. */

@@ -200,7 +200,7 @@ public final class MixedPrecisionTraining {
         try {
             INDArray logits = forwardInFormat(batch.images());
             lossValue = loss.forward(logits, batch.labels());
-            correct = correctCount(logits, batch.labels());
+            correct = io.github.alexlab.train.Trainer.correctCount(logits, batch.labels());
             INDArray g = round(scaler.scaled(loss.backward()), counts);
             for (int i = layers.size() - 1; i >= 1; i--)
                 g = round(layers.get(i).backward(g), counts);
@@ -317,11 +317,6 @@ public final class MixedPrecisionTraining {
         }
         memory.put(values);
         return rounded;
-    }
-
-    private static long correctCount(INDArray logits, INDArray labels) {
-        INDArray predicted = logits.argMax(1).castTo(DataType.FLOAT);
-        return predicted.eq(labels.castTo(DataType.FLOAT).reshape(predicted.shape())).castTo(DataType.INT).sumNumber().longValue();
     }
 
     @Override

@@ -144,18 +144,23 @@ public final class QuantizedModel implements Layer {
             layer.append(q.name());
             Quantizer in = q.input() == null ? null : q.input().quantizer();
             input.append(in != null ? "INT" + in.bits() : q.input() != null ? recipe.format().name() : "FP32");
-            threshold.append(in != null ? in.high() : Double.NaN);
-            step.append(in != null ? in.scale() : Double.NaN);
+            threshold.append(in != null ? significant(in.high()) : Double.NaN);
+            step.append(in != null ? significant(in.scale()) : Double.NaN);
             double lo = Double.POSITIVE_INFINITY, hi = 0;
             if (recipe.format() == QuantizationRecipe.Format.INTEGER)
                 for (Quantizer w : q.weightQuantizers()) {
                     lo = Math.min(lo, w.scale());
                     hi = Math.max(hi, w.scale());
                 }
-            smallest.append(hi > 0 ? lo : Double.NaN);
-            largest.append(hi > 0 ? hi : Double.NaN);
+            smallest.append(hi > 0 ? significant(lo) : Double.NaN);
+            largest.append(hi > 0 ? significant(hi) : Double.NaN);
         }
         return Table.create(network.name()).addColumns(layer, input, threshold, step, smallest, largest);
+    }
+
+    /** x to 4 significant digits, for tables. */
+    private static double significant(double x) {
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).doubleValue();
     }
 
     // ---- the Layer: everything goes to the network ----------------------------------------------

@@ -153,7 +153,8 @@ public final class Trainer {
         return Evaluation.of(model, data, classNames);
     }
 
-    static long correctCount(INDArray logits, INDArray labels) {
+    /** How many rows of {@code logits} have their largest score at the label. */
+    public static long correctCount(INDArray logits, INDArray labels) {
         INDArray predicted = logits.argMax(1).castTo(DataType.FLOAT);
         return predicted.eq(labels.castTo(DataType.FLOAT).reshape(predicted.shape())).castTo(DataType.INT).sumNumber().longValue();
     }

@@ -104,6 +104,7 @@ class QuantizedModelTest {
     @Test
     void fakeQuantizePassesTheGradientOnlyInsideTheRange() {
         var fq = new FakeQuantize("q", Quantizer.symmetric(4, 1.4)); // steps of 0.2, range [-1.4, 1.4]
+        fq.train(true);
         INDArray y = fq.forward(Nd4j.createFromArray(0.33f, -0.5f, 2.0f, -3.0f, 1.4f));
         assertArrayEquals(new float[]{0.4f, -0.4f, 1.4f, -1.4f, 1.4f}, y.toFloatVector(), 1e-6f); // -0.5 is a tie: to even (-2 steps)
         INDArray g = fq.backward(Nd4j.createFromArray(1f, 2f, 3f, 4f, 5f));
