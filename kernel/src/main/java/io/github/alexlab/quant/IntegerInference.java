@@ -99,9 +99,10 @@ public final class IntegerInference implements Layer {
                     throw new IllegalStateException(q.name() + ": its input is not quantized");
                 inputCodes.put(q.name(), value);
                 long[] outShape = q.outputShape(value.shape());
-                int[] acc = accumulate(q, value);
+                QuantizedLayer.IntegerWeights weights = q.integerWeights();
+                int[] acc = accumulate(q, weights, value);
                 Quantizer next = nextQuantizer(i);
-                double[] m = multipliers(q, codesOf, next);
+                double[] m = multipliers(weights.quantizers(), codesOf, next);
                 value = rescale(acc, m, outShape, q, next).castTo(value.dataType());
                 codesOf = next;
             } else if (keepsCodes(layer)) {
@@ -150,8 +151,7 @@ public final class IntegerInference implements Layer {
     }
 
     /** Per output channel: s_x * s_w[c] / s_y to requantize into {@code next}, or s_x * s_w[c] to dequantize. */
-    private static double[] multipliers(QuantizedLayer q, Quantizer input, Quantizer next) {
-        Quantizer[] w = q.weightQuantizers();
+    private static double[] multipliers(Quantizer[] w, Quantizer input, Quantizer next) {
         double[] m = new double[w.length];
         for (int c = 0; c < w.length; c++)
             m[c] = input.scale() * w[c].scale() / (next == null ? 1 : next.scale());
@@ -159,10 +159,10 @@ public final class IntegerInference implements Layer {
     }
 
     /** The int32 sums (bias included) in the layout [output channel, position] for a conv, [example, output] for a Linear. */
-    private int[] accumulate(QuantizedLayer q, INDArray codes) {
+    private int[] accumulate(QuantizedLayer q, QuantizedLayer.IntegerWeights weights, INDArray codes) {
         byte[] x = toBytes(codes);
-        byte[] w = toBytes(q.weightCodes());
-        long[] bias = q.biasCodes();
+        byte[] w = toBytes(weights.codes());
+        long[] bias = weights.biasCodes();
         int[] acc;
         if (q.inner() instanceof Conv2d conv) {
             int n = (int) codes.size(0), c = conv.inChannels(), h = (int) codes.size(2), wd = (int) codes.size(3);

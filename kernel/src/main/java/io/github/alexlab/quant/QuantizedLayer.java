@@ -28,6 +28,8 @@ public final class QuantizedLayer implements Layer {
     private final int channelAxis;        // output channels: dimension 0 of a conv weight, 1 of a Linear weight [in, out]
     private final QuantizationRecipe recipe;
     private final FakeQuantize input;     // the quantizer of this layer's input, or null
+    private final int channels;           // output channels
+    private final long elementsPerChannel; // weights per output channel
     private INDArray masterWeight, masterBias;
     private boolean training;
 
@@ -47,6 +49,8 @@ public final class QuantizedLayer implements Layer {
         this.inner = inner;
         this.recipe = recipe;
         this.input = input;
+        this.channels = (int) weight.value().size(channelAxis);
+        this.elementsPerChannel = weight.value().length() / channels;
     }
 
     /** The wrapped Conv2d or Linear. */
@@ -60,84 +64,75 @@ public final class QuantizedLayer implements Layer {
     }
 
     public int outputChannels() {
-        return (int) weight.value().size(channelAxis);
+        return channels;
     }
 
-    /** The output channel of element i of the weight tensor (row-major). */
-    int channelOf(long i) {
-        long[] shape = weight.value().shape();
-        return channelAxis == 0 ? (int) (i / (weight.value().length() / shape[0])) : (int) (i % shape[1]);
+    /** The output channel of element i of the weight tensor (row-major): conv weights [O, C, k, k], Linear [in, out]. */
+    private int channelOf(long i) {
+        return channelAxis == 0 ? (int) (i / elementsPerChannel) : (int) (i % channels);
     }
 
     // ---- the quantized numbers ------------------------------------------------------------------
 
-    /** The weight quantizer of each output channel (all the same one per tensor), from the current FP32 weights. */
-    public Quantizer[] weightQuantizers() {
-        double[] w = master(weight).data().asDouble();
-        int channels = outputChannels();
-        double[] maxAbs = new double[channels];
-        for (int i = 0; i < w.length; i++) {
-            int c = recipe.perChannel() ? channelOf(i) : 0;
-            maxAbs[c] = Math.max(maxAbs[c], Math.abs(w[i]));
-        }
-        Quantizer[] q = new Quantizer[channels];
-        for (int c = 0; c < channels; c++) {
-            double m = recipe.perChannel() ? maxAbs[c] : maxAbs[0];
-            q[c] = Quantizer.symmetric(recipe.weightBits(), m > 0 ? m : Double.MIN_NORMAL); // an all-zero channel stays 0
-        }
-        return q;
+    /**
+     * The integer form of the weights, from the current FP32 ones, computed in one pass: a quantizer per output
+     * channel (all the same one per tensor), every weight's code, and the bias as int32 codes at scale
+     * s_x x s_w[c] (null while the input is not quantized).
+     */
+    public record IntegerWeights(Quantizer[] quantizers, int[] codes, long[] biasCodes) {
     }
 
-    /** The integer code of every weight (row-major, the layer's own layout). */
-    public int[] weightCodes() {
-        Quantizer[] q = weightQuantizers();
-        double[] w = master(weight).data().asDouble();
-        int[] codes = new int[w.length];
-        for (int i = 0; i < w.length; i++)
-            codes[i] = q[channelOf(i)].quantize(w[i]);
-        return codes;
-    }
-
-    /** The bias as int32 codes at scale s_x x s_w[c]; needs a quantized input. */
-    public long[] biasCodes() {
-        if (input == null || input.quantizer() == null)
-            throw new IllegalStateException(name() + ": the bias becomes an integer only when the input is quantized too");
-        Quantizer[] q = weightQuantizers();
-        double[] b = master(bias).data().asDouble();
-        long[] codes = new long[b.length];
-        for (int c = 0; c < b.length; c++)
-            codes[c] = Math.round(b[c] / (input.quantizer().scale() * q[c].scale()));
-        return codes;
-    }
-
-    private INDArray quantizedWeight() {
+    public IntegerWeights integerWeights() {
         INDArray w = master(weight);
+        Quantizer[] q = new Quantizer[channels];
+        if (recipe.perChannel()) // Quantizer.perChannel slices dimension 0: a Linear's outputs are its columns
+            q = Quantizer.perChannel(recipe.weightBits(), channelAxis == 0 ? w : w.transpose());
+        else
+            java.util.Arrays.fill(q, Quantizer.symmetric(recipe.weightBits(), positive(w.amaxNumber().doubleValue())));
         double[] v = w.data().asDouble();
-        if (recipe.format() == QuantizationRecipe.Format.INTEGER) {
-            Quantizer[] q = weightQuantizers();
-            int[] codes = weightCodes();
-            for (int i = 0; i < v.length; i++)
-                v[i] = q[channelOf(i)].dequantize(codes[i]);
-        } else {
-            round16(v);
+        int[] codes = new int[v.length];
+        for (int i = 0; i < v.length; i++)
+            codes[i] = q[channelOf(i)].quantize(v[i]);
+        long[] biasCodes = null;
+        if (input != null && input.quantizer() != null) {
+            double[] b = master(bias).data().asDouble();
+            biasCodes = new long[b.length];
+            for (int c = 0; c < b.length; c++)
+                biasCodes[c] = Math.round(b[c] / (input.quantizer().scale() * q[c].scale()));
         }
-        return Nd4j.create(v, w.shape(), 'c').castTo(w.dataType());
+        return new IntegerWeights(q, codes, biasCodes);
     }
 
-    private INDArray quantizedBias() {
-        INDArray b = master(bias);
-        double[] v = b.data().asDouble();
+    private static double positive(double maxAbs) {
+        return maxAbs > 0 ? maxAbs : Double.MIN_NORMAL; // an all-zero tensor stays 0
+    }
+
+    /** The weight quantizer of each output channel (see {@link #integerWeights}). */
+    public Quantizer[] weightQuantizers() {
+        return integerWeights().quantizers();
+    }
+
+    /** The integer code of every weight, row-major in the layer's own layout (see {@link #integerWeights}). */
+    public int[] weightCodes() {
+        return integerWeights().codes();
+    }
+
+    /** The quantized weight and bias as the float layer computes with them. */
+    private INDArray[] quantizedWeightAndBias() {
+        INDArray w = master(weight), b = master(bias);
+        double[] wv = w.data().asDouble(), bv = b.data().asDouble();
         if (recipe.format() == QuantizationRecipe.Format.INTEGER) {
-            if (input == null || input.quantizer() == null)
-                return b; // float activations: the bias stays FP32
-            Quantizer[] q = weightQuantizers();
-            long[] codes = biasCodes();
-            for (int c = 0; c < v.length; c++)
-                v[c] = codes[c] * input.quantizer().scale() * q[c].scale();
+            IntegerWeights iw = integerWeights();
+            for (int i = 0; i < wv.length; i++)
+                wv[i] = iw.quantizers()[channelOf(i)].dequantize(iw.codes()[i]);
+            if (iw.biasCodes() != null) // with float activations the bias stays FP32
+                for (int c = 0; c < bv.length; c++)
+                    bv[c] = iw.biasCodes()[c] * input.quantizer().scale() * iw.quantizers()[c].scale();
         } else {
-            round16(v);
+            round16(wv);
+            round16(bv);
         }
-        return Nd4j.create(v, b.shape(), 'c').castTo(b.dataType());
+        return new INDArray[]{Nd4j.create(wv, w.shape(), 'c').castTo(w.dataType()), Nd4j.create(bv, b.shape(), 'c').castTo(b.dataType())};
     }
 
     private void round16(double[] v) {
@@ -154,11 +149,11 @@ public final class QuantizedLayer implements Layer {
     private void useQuantized() {
         if (masterWeight != null || recipe.format() == QuantizationRecipe.Format.FP32)
             return;
-        INDArray w = quantizedWeight(), b = quantizedBias();
+        INDArray[] quantized = quantizedWeightAndBias();
         masterWeight = weight.value().dup('c');
         masterBias = bias.value().dup('c');
-        weight.set(w);
-        bias.set(b);
+        weight.set(quantized[0]);
+        bias.set(quantized[1]);
     }
 
     private void restoreMaster() {
