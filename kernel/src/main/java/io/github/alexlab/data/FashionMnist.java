@@ -2,6 +2,7 @@ package io.github.alexlab.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
@@ -9,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +128,52 @@ public final class FashionMnist {
         return Path.of(System.getProperty("user.home"), ".cache", "alexlab", "fashion-mnist");
     }
 
+    /**
+     * The folder {@link #largestAvailable()} reads from, found without reading the data: the
+     * {@code ALEXLAB_DATA} folder, the Debian package, an earlier download, else the bundled subset.
+     */
+    static Optional<Path> largestFolder(Map<String, String> environment) {
+        String explicit = environment.get("ALEXLAB_DATA");
+        if (explicit != null && !explicit.isBlank()) return Optional.of(Path.of(explicit));
+        if (hasAllFiles(DEBIAN_PATH)) return Optional.of(DEBIAN_PATH);
+        if (hasAllFiles(cacheDirectory())) return Optional.of(cacheDirectory());
+        return Datasets.folder().map(datasets -> datasets.resolve(BUNDLED_FOLDER)).filter(FashionMnist::hasAllFiles);
+    }
+
+    /**
+     * One sentence for the top of a notebook: which data its figures will come from. On a machine
+     * with only the bundled subset it says so, and how to get the full set. Reads file headers only.
+     */
+    public static String dataNote() {
+        return dataNote(System.getenv());
+    }
+
+    static String dataNote(Map<String, String> environment) {
+        Optional<Path> folder = largestFolder(environment);
+        if (folder.isEmpty())
+            return "Data: no Fashion-MNIST found (neither datasets/" + BUNDLED_FOLDER + " nor the full set); "
+                    + "run the notebook inside the AlexLab checkout, or run ./install.sh setup.";
+        Path dir = folder.get();
+        int train, test;
+        try {
+            train = Idx.count(locate(dir, TRAIN_LABELS));
+            test = Idx.count(locate(dir, TEST_LABELS));
+        } catch (IOException e) {
+            return "Data: " + e.getMessage();
+        }
+        String explicit = environment.get("ALEXLAB_DATA");
+        String where = explicit != null && !explicit.isBlank() ? "ALEXLAB_DATA=" + dir
+                : dir.equals(DEBIAN_PATH) ? dir + " (the Debian package dataset-fashion-mnist)"
+                : dir.equals(cacheDirectory()) ? dir + " (downloaded by ./install.sh setup)"
+                : "datasets/" + BUNDLED_FOLDER + " (the subset bundled with the course)";
+        String counts = String.format(Locale.ROOT, "%,d training and %,d test images", train, test);
+        if (train >= 60_000)
+            return "Data: the full Fashion-MNIST, " + counts + ", from " + where + ".";
+        return "Data: only a subset of Fashion-MNIST is used here, " + counts + ", from " + where
+                + ". Accuracies are lower and noisier than on the full set (60,000 and 10,000 images), "
+                + "which ./install.sh setup installs unless it runs with --offline.";
+    }
+
     // ---- Reading a folder ---------------------------------------------------------------------
 
     /**
@@ -176,12 +224,25 @@ public final class FashionMnist {
 
     // ---- Downloading --------------------------------------------------------------------------
 
+    /** Told how far a download has come: the file, bytes so far, and its size (-1 if unknown). */
+    @FunctionalInterface
+    public interface DownloadProgress {
+        DownloadProgress SILENT = (file, bytes, total) -> {};
+
+        void update(String file, long bytes, long total);
+    }
+
+    /** {@link #download(String, Path, Manifest, DownloadProgress)} without progress reports. */
+    static FashionMnist download(String baseUrl, Path cache, Manifest manifest) throws IOException {
+        return download(baseUrl, cache, manifest, DownloadProgress.SILENT);
+    }
+
     /**
      * Downloads the files the cache lacks from {@code baseUrl}, then reads the cache. Each file
-     * goes to a temporary name first and is checked before it is renamed into place, so the cache
-     * never holds a partial or corrupted file.
+     * goes to a temporary name first and is checked (SHA-256 of its decompressed content) before
+     * it is renamed into place, so the cache never holds a partial or corrupted file.
      */
-    static FashionMnist download(String baseUrl, Path cache, Manifest manifest) throws IOException {
+    static FashionMnist download(String baseUrl, Path cache, Manifest manifest, DownloadProgress progress) throws IOException {
         Files.createDirectories(cache);
         for (String name : FILES) {
             Path target = cache.resolve(name + ".gz");
@@ -189,11 +250,19 @@ public final class FashionMnist {
             URL url = URI.create(baseUrl).resolve(name + ".gz").toURL();
             Path temp = Files.createTempFile(cache, name + ".", ".part");
             try {
-                fetch(url, temp, target);
-                Idx.read(temp, name.contains("images") ? 3 : 1, manifest.require(name, target));
+                try {
+                    fetch(url, temp, name + ".gz", progress);
+                } catch (IOException e) {
+                    // An unreachable network, a refused connection, an HTTP error: the file never arrived.
+                    throw new DataFileException(target, "could not download " + url + " (" + describe(e)
+                            + "); nothing was written to " + cache, e);
+                }
+                try {
+                    Idx.read(temp, name.contains("images") ? 3 : 1, manifest.require(name, target));
+                } catch (IOException e) {
+                    throw new DataFileException(target, "download from " + url + " rejected: " + e.getMessage(), e);
+                }
                 moveIntoPlace(temp, target);
-            } catch (IOException e) {
-                throw new DataFileException(target, "download from " + url + " rejected: " + e.getMessage(), e);
             } finally {
                 Files.deleteIfExists(temp);
             }
@@ -201,7 +270,16 @@ public final class FashionMnist {
         return fromDirectory(cache, manifest, "downloaded from " + baseUrl + " into " + cache);
     }
 
-    private static void fetch(URL url, Path temp, Path target) throws IOException {
+    /** An I/O failure in words: an unknown host or a refused connection says which. */
+    private static String describe(IOException e) {
+        if (e instanceof java.net.UnknownHostException)
+            return "unknown host " + e.getMessage() + ": is this machine offline?";
+        if (e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException)
+            return e.getMessage() + ": is this machine offline?";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void fetch(URL url, Path temp, String file, DownloadProgress progress) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         connection.setConnectTimeout(30_000);
         connection.setReadTimeout(60_000);
@@ -209,8 +287,17 @@ public final class FashionMnist {
             int status = connection.getResponseCode();
             if (status != HttpURLConnection.HTTP_OK)
                 throw new IOException("HTTP " + status + " " + connection.getResponseMessage());
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            long total = connection.getContentLengthLong();
+            try (InputStream in = connection.getInputStream();
+                 OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[1 << 16];
+                long bytes = 0;
+                progress.update(file, 0, total);
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                    bytes += n;
+                    progress.update(file, bytes, total);
+                }
             }
         } finally {
             connection.disconnect();

@@ -97,6 +97,23 @@ public final class Idx {
         }
     }
 
+    /**
+     * The first size in the header of an IDX file: the number of images or labels it holds. Reads
+     * only the header, so it is quick even for the full training set.
+     */
+    public static int count(Path file) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+             InputStream uncompressed = isGzip(raw) ? new GZIPInputStream(raw) : raw;
+             DataInputStream in = new DataInputStream(uncompressed)) {
+            byte[] magic = new byte[4];
+            if (readFully(in, magic) < 4 || magic[0] != 0 || magic[1] != 0 || magic[3] < 1)
+                throw new DataFileException(file, "not an IDX file (bad or missing header)");
+            return in.readInt();
+        } catch (ZipException | EOFException e) {
+            throw new DataFileException(file, "not a valid IDX header (" + e.getMessage() + ")", e);
+        }
+    }
+
     // ---- Header -------------------------------------------------------------------------------
 
     /** Checks the magic bytes and returns the sizes. */

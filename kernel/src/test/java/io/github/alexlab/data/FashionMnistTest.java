@@ -245,6 +245,65 @@ class FashionMnistTest {
     }
 
     @Test
+    void unreachableServerNamesTheUrlAndTheCacheAndWritesNothing() throws IOException {
+        Path cache = dir.resolve("cache");
+        // port 1 on the loopback: nothing listens there, so the connection is refused at once
+        var e = assertThrows(DataFileException.class,
+                () -> FashionMnist.download("http://127.0.0.1:1/", cache, subsetAsFullSet()));
+        assertTrue(e.getMessage().contains("could not download http://127.0.0.1:1/" + FashionMnist.TRAIN_IMAGES + ".gz"), e.getMessage());
+        assertTrue(e.getMessage().contains("offline"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing was written to " + cache), e.getMessage());
+        try (Stream<Path> files = Files.list(cache)) {
+            assertEquals(0, files.count(), "no partial file is left in the cache");
+        }
+    }
+
+    @Test
+    void downloadReportsProgressUpToEachFilesSize() throws IOException {
+        HttpServer server = serve(new AtomicInteger(), null);
+        Map<String, long[]> last = new HashMap<>();
+        try {
+            Path cache = dir.resolve("cache");
+            FashionMnist.download(url(server), cache, subsetAsFullSet(),
+                    (file, bytes, total) -> last.put(file, new long[]{bytes, total}));
+            assertEquals(4, last.size());
+            for (String name : FILES) {
+                long size = Files.size(bundled().resolve(name + ".gz"));
+                assertArrayEquals(new long[]{size, size}, last.get(name + ".gz"), name);
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void dataNoteSaysWhenOnlyTheSubsetIsHere() {
+        String note = FashionMnist.dataNote(Map.of("ALEXLAB_DATA", bundled().toString()));
+        assertTrue(note.startsWith("Data: only a subset of Fashion-MNIST"), note);
+        assertTrue(note.contains("2,000 training and 1,000 test images"), note);
+        assertTrue(note.contains("--offline"), note);
+        String missing = FashionMnist.dataNote(Map.of("ALEXLAB_DATA", dir.toString()));
+        assertTrue(missing.startsWith("Data: ") && missing.contains("missing"), missing);
+    }
+
+    @Test
+    void dataNoteNamesTheFullSet() {
+        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_PATH),
+                FashionMnist.DEBIAN_PATH + " is not there (install the Debian package dataset-fashion-mnist)");
+        String note = FashionMnist.dataNote(Map.of("ALEXLAB_DATA", FashionMnist.DEBIAN_PATH.toString()));
+        assertEquals("Data: the full Fashion-MNIST, 60,000 training and 10,000 test images, from ALEXLAB_DATA="
+                + FashionMnist.DEBIAN_PATH + ".", note);
+    }
+
+    @Test
+    void idxCountReadsOnlyTheHeader() throws IOException {
+        assertEquals(2000, Idx.count(bundled().resolve(FashionMnist.TRAIN_IMAGES + ".gz")));
+        assertEquals(1000, Idx.count(bundled().resolve(FashionMnist.TEST_LABELS + ".gz")));
+        Path junk = Files.writeString(dir.resolve("junk"), "not idx");
+        assertThrows(DataFileException.class, () -> Idx.count(junk));
+    }
+
+    @Test
     void downloadSettings() {
         String old = System.getProperty("alexlab.download.url");
         try {
