@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # AlexLab: set up, test and run the Java Jupyter kernel and its notebooks.
 #
-#   ./install.sh [-- NOTEBOOK-ARGS...]   set up, then start Jupyter Notebook on notebooks/
-#   ./install.sh setup                   check/install the tools, build, install the kernelspec
+#   ./install.sh [--offline] [-- NOTEBOOK-ARGS...]   set up, then start Jupyter Notebook on notebooks/
+#   ./install.sh setup [--offline]       check/install the tools, build, install the kernelspec,
+#                                        fetch the full Fashion-MNIST (not with --offline)
 #   ./install.sh test                    set up, then run the whole test suite
 #   ./install.sh run NOTEBOOK... [--out DIR]   execute notebooks headless
 #
@@ -20,6 +21,12 @@ PROTOCOL_TESTS="$REPO/kernel/src/test/python/run_tests.py"
 MIN_JDK=17          # the release the kernel is compiled for
 MIN_EXTRA_JDK=21    # newer JDKs found on the machine are tested too (JShell changed in 20+)
 JUPYTER_MODULES="jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test"
+BUNDLED_DATA="$REPO/datasets/fashion-mnist-small"
+DEBIAN_DATA=/usr/share/datasets/fashion-mnist
+# This checkout's own kernelspec: run, test and the notebook server use it (through JUPYTER_PATH),
+# so they run this checkout's kernel whatever the user's installed "alexlab" points at.
+LOCAL_JUPYTER="$BUILD/jupyter"
+OFFLINE=${ALEXLAB_OFFLINE:-}  # --offline or ALEXLAB_OFFLINE=1: no download of the full data set
 
 # Debian's debugpy warns about frozen modules on every start; these two silence it.
 export PYDEVD_DISABLE_FILE_VALIDATION=1
@@ -33,12 +40,13 @@ die() { echo "install.sh: error: $*" >&2; exit 1; }
 
 usage() {
     cat <<'EOF'
-Usage: ./install.sh [COMMAND] [ARGS...]
+Usage: ./install.sh [--offline] [COMMAND] [ARGS...]
 
 Commands:
   (none)      set up, then start Jupyter Notebook on notebooks/ (args after -- go to Jupyter)
   setup       check or install a JDK 17+, Maven and Jupyter; build the kernel; find CUDA 13
-              libraries; install the "Java (AlexLab)" kernelspec; verify datasets/
+              libraries; install the "Java (AlexLab)" kernelspec; verify datasets/; make the
+              full Fashion-MNIST available (Debian's package, else a verified download)
   test        set up, then run JUnit, the protocol tests and every notebook and lesson;
               ends with "tests: N passed, N failed, N skipped"
   run         execute notebooks headless through the alexlab kernel
@@ -53,7 +61,7 @@ EOF
 
 usage_setup() {
     cat <<'EOF'
-Usage: ./install.sh setup
+Usage: ./install.sh setup [--offline]
 
   1. Finds a JDK 17 or newer (javac) and Maven; installs openjdk-17-jdk-headless and maven
      with apt-get when they are missing and apt-get may be used (root or password-less sudo).
@@ -65,8 +73,13 @@ Usage: ./install.sh setup
      their folders in the kernel's LD_LIBRARY_PATH. Without them the kernel uses the CPU.
   5. Installs the kernelspec "alexlab" ("Java (AlexLab)") for this user.
   6. Checks datasets/ against datasets/SHA256SUMS when that file exists.
+  7. Makes the full Fashion-MNIST (60,000 + 10,000 images) available: Debian's package
+     dataset-fashion-mnist when apt-get may be used, otherwise a download into
+     ~/.cache/alexlab/fashion-mnist, each file checked against datasets/SHA256SUMS before it is
+     renamed into place. With --offline (or ALEXLAB_OFFLINE=1) this step is skipped and the
+     notebooks run on the bundled subset (2,000 + 1,000 images), which each notebook says at its top.
 
-Environment: ALEXLAB_PYTHON=/path/to/python picks the Python to use.
+Environment: ALEXLAB_PYTHON=/path/to/python picks the Python to use; ALEXLAB_OFFLINE=1 as --offline.
 EOF
 }
 
@@ -80,11 +93,14 @@ Sets up, then runs every stage, continuing after a failed one:
      JDKs under /usr/lib/jvm), written to build/test-jupyter/kernels
   3. protocol tests: kernel/src/test/python/run_tests.py (ALEXLAB_TEST_KERNELS names the kernels)
   4. notebooks/*.ipynb and lessons/*.ipynb, executed into build/executed/{notebooks,lessons}/,
-     training with the test budget ALEXLAB_EPOCHS=2 ALEXLAB_DATASET_LIMIT=2000 unless these are set
+     with the smallest budget the notebooks advertise, ALEXLAB_EPOCHS=1 ALEXLAB_DATASET_LIMIT=2000,
+     on the bundled data subset (ALEXLAB_DATA=datasets/fashion-mnist-small), unless these are set,
+     so the result does not depend on what data the machine has
 The last line is "tests: N passed, N failed, N skipped". Exits 0 only if everything passed.
+It leaves the user's installed kernelspec alone and downloads no data.
 
 Environment: ALEXLAB_TEST_JDKS, ALEXLAB_CELL_TIMEOUT (seconds per cell, default 600),
-ALEXLAB_EPOCHS and ALEXLAB_DATASET_LIMIT (shorter training on slow machines).
+ALEXLAB_EPOCHS, ALEXLAB_DATASET_LIMIT and ALEXLAB_DATA (the notebooks' budget and data).
 EOF
 }
 
@@ -113,13 +129,18 @@ as_root() {
     if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi
 }
 
+# apt-get's own output goes to build/logs/apt.log; its tail is shown only when it fails.
 APT_UPDATED=""
 apt_install() {
+    local log="$BUILD/logs/apt.log"
+    mkdir -p "$(dirname "$log")"
+    note "apt-get install $* (log: ${log#"$REPO"/})"
     if [[ -z $APT_UPDATED ]]; then
-        as_root apt-get update -qq
+        as_root apt-get update -qq >>"$log" 2>&1 || { tail -n 20 "$log" >&2; return 1; }
         APT_UPDATED=1
     fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$log" 2>&1 \
+        || { tail -n 20 "$log" >&2; return 1; }
 }
 
 # The feature release a java binary reports ("17", "25"; "8" for "1.8.0_392"); empty if it fails.
@@ -268,15 +289,30 @@ find_cuda_dirs() {
     shopt -u extglob nullglob
 }
 
+# Is an NVIDIA driver here? Its user-space library (libcuda.so.1) comes with the driver, never
+# with the CUDA libraries; without it they cannot reach a GPU.
+has_nvidia_driver() {
+    local ldconfig
+    ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+    [[ -e /proc/driver/nvidia/version ]] || "$ldconfig" -p 2>/dev/null | grep -q 'libcuda\.so\.1 ' \
+        || compgen -G "/usr/lib/wsl/lib/libcuda.so.1" >/dev/null
+}
+
+# Sets CUDA_LIBRARY_PATH to the folders the kernel gets in its LD_LIBRARY_PATH: those with CUDA 13
+# libraries, and only when an NVIDIA driver is there to use them.
 find_cuda() {
-    say "looking for CUDA 13 libraries"
+    say "looking for an NVIDIA driver and CUDA 13 libraries"
     local dirs
     dirs=$(find_cuda_dirs || true)
-    CUDA_LIBRARY_PATH=$(echo "$dirs" | paste -sd: -)
-    if [[ -n $CUDA_LIBRARY_PATH ]]; then
-        echo "$dirs" | while read -r dir; do note "found: $dir"; done
-    else
+    CUDA_LIBRARY_PATH=""
+    if [[ -z $dirs ]]; then
         note "no CUDA 13 libraries found: the kernel will use the CPU"
+    elif ! has_nvidia_driver; then
+        note "CUDA 13 libraries in $(echo "$dirs" | paste -sd' ' -), but no NVIDIA driver (no libcuda.so.1):"
+        note "not used; the kernel will use the CPU"
+    else
+        CUDA_LIBRARY_PATH=$(echo "$dirs" | paste -sd: -)
+        echo "$dirs" | while read -r dir; do note "using CUDA 13 libraries in $dir"; done
     fi
 }
 
@@ -289,25 +325,50 @@ write_kernelspec() {
         ${env_args[@]+"${env_args[@]}"} >/dev/null
 }
 
+# This checkout's kernelspec in build/jupyter/kernels/alexlab, put first on JUPYTER_PATH: run,
+# test and the notebook server start this checkout's kernel, and the user's kernelspec is untouched.
+use_local_kernelspec() {
+    rm -rf "$LOCAL_JUPYTER/kernels/$KERNEL_NAME"
+    mkdir -p "$LOCAL_JUPYTER/kernels"
+    write_kernelspec "$JDK_HOME/bin/java" "$LOCAL_JUPYTER/kernels" "$KERNEL_NAME" "$KERNEL_DISPLAY_NAME"
+    export JUPYTER_PATH="$LOCAL_JUPYTER${JUPYTER_PATH:+:$JUPYTER_PATH}"
+}
+
+# The checkout an installed alexlab kernelspec runs (the folder above kernel/target/lib), or "".
+installed_kernel_checkout() {
+    py - "$KERNEL_NAME" <<'EOF' 2>/dev/null || true
+import re, sys
+from jupyter_client.kernelspec import KernelSpecManager
+spec = KernelSpecManager().get_kernel_spec(sys.argv[1])
+for arg in spec.argv:
+    m = re.search(r"(.*)/kernel/target/lib/", arg)
+    if m:
+        print(m.group(1))
+        break
+EOF
+}
+
+# The user's "alexlab" kernelspec, for every Jupyter front end (JupyterLab, VS Code, nbconvert).
 install_kernelspec() {
-    say "installing the kernel \"$KERNEL_DISPLAY_NAME\" ($KERNEL_NAME)"
-    local out="$BUILD/kernelspec" log
+    say "installing the kernel \"$KERNEL_DISPLAY_NAME\" ($KERNEL_NAME) for this user"
+    local out="$BUILD/kernelspec" log before
+    before=$(JUPYTER_PATH="" installed_kernel_checkout)
+    if [[ -n $before && $(readlink -f "$before" 2>/dev/null || echo "$before") != "$REPO" ]]; then
+        note "it ran the checkout in $before until now; from now on it runs this one ($REPO)"
+    fi
     rm -rf "$out"
     write_kernelspec "$JDK_HOME/bin/java" "$out" "$KERNEL_NAME" "$KERNEL_DISPLAY_NAME"
-    log=$(py -m jupyter_client.kernelspecapp install --user --name "$KERNEL_NAME" "$out/$KERNEL_NAME" 2>&1) \
+    log=$(JUPYTER_PATH="" py -m jupyter_client.kernelspecapp install --user --name "$KERNEL_NAME" "$out/$KERNEL_NAME" 2>&1) \
         || { echo "$log" >&2; die "could not install the kernelspec"; }
     note "$(echo "$log" | sed -n 's/.*Installed kernelspec/installed/p')"
 }
 
-# Is the alexlab kernelspec installed, pointing at this checkout's jars and an existing java?
-kernelspec_installed() {
-    py - "$KERNEL_NAME" "$LIB" <<'EOF' >/dev/null 2>&1
-import os, sys
-from jupyter_client.kernelspec import KernelSpecManager
-spec = KernelSpecManager().get_kernel_spec(sys.argv[1])
-ok = os.access(spec.argv[0], os.X_OK) and any(sys.argv[2] in arg for arg in spec.argv)
-sys.exit(0 if ok else 1)
-EOF
+# Is this checkout's kernelspec written, for this checkout's jars and an existing java?
+local_kernelspec_ready() {
+    local spec="$LOCAL_JUPYTER/kernels/$KERNEL_NAME/kernel.json" java
+    [[ -f $spec ]] && grep -qF "$LIB" "$spec" || return 1
+    java=$(py -c 'import json, sys; print(json.load(open(sys.argv[1]))["argv"][0])' "$spec" 2>/dev/null) || return 1
+    [[ -x $java ]]
 }
 
 # The SHA-256 of a data file's content, decompressed when it is gzip: the manifest lists the
@@ -344,13 +405,50 @@ ${failed%$'\n'}
     fi
 }
 
-setup() {
+# A folder with the four Fashion-MNIST files (.gz or plain)?
+has_fashion_mnist() {
+    local name
+    for name in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        [[ -f $1/$name.gz || -f $1/$name ]] || return 1
+    done
+}
+
+# The full Fashion-MNIST for the notebooks: Debian's package where apt-get may be used, else the
+# verified download into the cache (FetchFashionMnist). Never fatal: without it the course runs on
+# the bundled subset and says so.
+ensure_full_dataset() {
+    say "making the full Fashion-MNIST available (60,000 training and 10,000 test images)"
+    if [[ -n $OFFLINE ]]; then
+        note "skipped (--offline): the notebooks use the bundled subset (2,000 + 1,000 images) and say so"
+        return 0
+    fi
+    if [[ -n ${ALEXLAB_DATA:-} ]]; then
+        note "ALEXLAB_DATA=$ALEXLAB_DATA: the notebooks read that folder"
+        return 0
+    fi
+    if ! has_fashion_mnist "$DEBIAN_DATA" && can_apt; then
+        apt_install dataset-fashion-mnist || note "apt-get could not install dataset-fashion-mnist; downloading instead"
+    fi
+    "$JDK_HOME/bin/java" -Djava.awt.headless=true "-Dalexlab.datasets=$REPO/datasets" -cp "$LIB/*" \
+        io.github.alexlab.data.FetchFashionMnist 2>&1 | sed -u 's/^/    /' \
+        || note "without it the notebooks use the bundled subset (2,000 + 1,000 images) and say so"
+}
+
+# What every command needs: the tools, the build, the CUDA libraries, this checkout's kernelspec.
+setup_core() {
     ensure_jdk_and_maven
     ensure_python
     build_kernel
     find_cuda
-    install_kernelspec
+    use_local_kernelspec
     verify_datasets
+}
+
+# setup for the user: besides setup_core, the installed kernelspec and the full data set.
+setup() {
+    setup_core
+    install_kernelspec
+    ensure_full_dataset
     say "setup done"
 }
 
@@ -358,11 +456,12 @@ setup() {
 ensure_setup() {
     if [[ -s $BUILD/python ]]; then
         PY=$(<"$BUILD/python")
-        if has_jupyter "$PY" && compgen -G "$LIB/*.jar" >/dev/null && kernelspec_installed; then
+        if has_jupyter "$PY" && compgen -G "$LIB/*.jar" >/dev/null && local_kernelspec_ready; then
+            export JUPYTER_PATH="$LOCAL_JUPYTER${JUPYTER_PATH:+:$JUPYTER_PATH}"
             return 0
         fi
     fi
-    setup
+    setup_core
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -371,8 +470,9 @@ ensure_setup() {
 cmd_setup() {
     case ${1:-} in
         -h|--help) usage_setup; return 0 ;;
+        --offline) OFFLINE=1 ;;
         "") ;;
-        *) die "setup takes no arguments (see ./install.sh setup --help)" ;;
+        *) die "setup takes only --offline (see ./install.sh setup --help)" ;;
     esac
     setup
 }
@@ -517,10 +617,17 @@ stage_notebooks() {
     say "stage 4/4: notebooks and lessons"
     local dir files log rc=0 status counts
     mkdir -p "$BUILD/test-logs"
-    # The test budget: notebooks that train do 2 epochs on at most 2000 images unless told otherwise.
-    # Unset, a notebook uses its own (full) budget, as ./install.sh run does.
-    export ALEXLAB_EPOCHS="${ALEXLAB_EPOCHS:-2}" ALEXLAB_DATASET_LIMIT="${ALEXLAB_DATASET_LIMIT:-2000}"
+    # The test budget: the smallest the notebooks advertise, 1 epoch on at most 2000 images, unless
+    # told otherwise. Unset, a notebook uses its own (full) budget, as ./install.sh run does.
+    export ALEXLAB_EPOCHS="${ALEXLAB_EPOCHS:-1}" ALEXLAB_DATASET_LIMIT="${ALEXLAB_DATASET_LIMIT:-2000}"
     note "training budget: ALEXLAB_EPOCHS=$ALEXLAB_EPOCHS ALEXLAB_DATASET_LIMIT=$ALEXLAB_DATASET_LIMIT"
+    # The data: the bundled subset, whatever else this machine has, unless the caller names a folder.
+    if [[ -n ${ALEXLAB_DATA:-} ]]; then
+        note "data: ALEXLAB_DATA=$ALEXLAB_DATA (set by the caller)"
+    else
+        export ALEXLAB_DATA="$BUNDLED_DATA"
+        note "data: the bundled subset, ALEXLAB_DATA=${BUNDLED_DATA#"$REPO"/} (set ALEXLAB_DATA to test on other data)"
+    fi
     for dir in notebooks lessons; do
         shopt -s nullglob
         files=("$dir"/*.ipynb)
@@ -562,7 +669,7 @@ cmd_test() {
         "") ;;
         *) die "test takes no arguments (see ./install.sh test --help)" ;;
     esac
-    setup
+    setup_core  # not the user's kernelspec, not the data download: tests use this checkout's own
     cd "$REPO"  # notebooks are named relative to the checkout in the report
     local failed_stages=()
     stage_junit || failed_stages+=("JUnit")
@@ -692,6 +799,7 @@ EOF2
 }
 
 main() {
+    if [[ ${1:-} == --offline ]]; then OFFLINE=1; shift; fi
     case ${1:-} in
         "") cmd_notebook ;;
         --) shift; cmd_notebook "$@" ;;
