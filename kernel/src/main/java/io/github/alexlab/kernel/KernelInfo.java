@@ -18,7 +18,10 @@ final class KernelInfo {
     static JsonObject content() {
         JsonObject language = new JsonObject();
         language.addProperty("name", "java");
-        language.addProperty("version", Runtime.version().toString());
+        // The feature release ("17"), not the full build ("17.0.15+6-Debian-1deb12u1"): notebook UIs
+        // store language_info and mark a notebook "unsaved" whenever it differs from what they stored,
+        // so a patch update of the JDK must not make every course notebook look edited.
+        language.addProperty("version", String.valueOf(Runtime.version().feature()));
         language.addProperty("mimetype", "text/x-java-source");
         language.addProperty("file_extension", ".jsh");
         language.addProperty("pygments_lexer", "java");
