@@ -11,7 +11,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -84,17 +83,13 @@ public final class Comparison implements HtmlView {
         if (rows.isEmpty())
             return "<p>" + Escape.html(title) + ": nothing trained yet.</p>";
         return "<h4>" + Escape.html(title) + "</h4>" + TableView.html(table())
-                + "<div style=\"display:flex;flex-wrap:wrap;gap:8px\">" + image(accuracyChart()) + image(costChart()) + "</div>";
+                + Charts.sideBySide(accuracyChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT),
+                costChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT));
     }
 
     @Override
     public String toString() {
         return TableView.text(table());
-    }
-
-    private static String image(Charts.Bars chart) {
-        return "<img style=\"max-width:48%;min-width:320px\" src=\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(chart.png()) + "\"/>";
     }
 
     private static double round(double x, int digits) {

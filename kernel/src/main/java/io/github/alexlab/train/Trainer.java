@@ -168,15 +168,12 @@ public final class Trainer {
                 p.elapsedSeconds(), note);
     }
 
-    /** Loss and accuracy curves side by side, as one picture. */
+    /** Loss and accuracy curves side by side, each drawn at the size it is shown. */
     private record Curves(History history) implements HtmlView {
         @Override
         public String toHtml() {
-            return "<div style=\"display:flex;flex-wrap:wrap;gap:8px\">" + image(history.lossChart()) + image(history.accuracyChart()) + "</div>";
-        }
-
-        private static String image(Charts.XY chart) {
-            return "<img style=\"max-width:48%;min-width:320px\" src=\"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(chart.png()) + "\"/>";
+            return Charts.sideBySide(history.lossChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT),
+                    history.accuracyChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT));
         }
     }
 }
