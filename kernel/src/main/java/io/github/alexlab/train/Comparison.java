@@ -2,6 +2,7 @@ package io.github.alexlab.train;
 
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Numbers;
 import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
@@ -47,8 +48,9 @@ public final class Comparison implements HtmlView {
 
     public Table table() {
         Table t = Table.create(title);
-        t.addColumns(StringColumn.create("network", rows.stream().map(Row::name).toList()),
-                LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
+        LongColumn parameters = LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray());
+        parameters.setPrintFormatter(Numbers.groupedColumn());
+        t.addColumns(StringColumn.create("network", rows.stream().map(Row::name).toList()), parameters,
                 DoubleColumn.create("M multiply-adds / image", rows.stream().mapToDouble(r -> round(r.multiplyAdds() / 1e6, 2)).toArray()),
                 DoubleColumn.create("s / epoch", rows.stream().mapToDouble(r -> round(r.secondsPerEpoch(), 1)).toArray()),
                 DoubleColumn.create("train accuracy", rows.stream().mapToDouble(r -> round(r.trainAccuracy(), 4)).toArray()),

@@ -56,6 +56,11 @@ public final class Numbers {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * fraction);
     }
 
+    /** A print format for a column of counts: 1,009,945,728. */
+    public static NumberColumnFormatter groupedColumn() {
+        return column(n -> grouped((long) n));
+    }
+
     /**
      * A tablesaw print format that writes each number with {@code format}: the column keeps its
      * exact values for code, and shows them (in HTML and as text) the way people read them.
