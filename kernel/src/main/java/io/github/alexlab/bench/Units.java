@@ -1,18 +1,37 @@
 package io.github.alexlab.bench;
 
+import io.github.alexlab.viz.Numbers;
+
 import java.util.Locale;
 
-/** Times and sizes in the unit a person would say: 850 µs, 12.3 ms, 4.21 s; 3.0 GiB. */
+/** Times and sizes in the unit a person would say: 850 µs, 12.3 ms, 4.21 s, 18 days, 2.3 years; 3.0 GiB. */
 public final class Units {
+    private static final String[] TIME_UNITS = {"ns", "µs", "ms", "s", "min", "h", "day", "year"};
+    /** How many of each unit make the next: 1000 ns in a µs, ..., 60 s in a minute, 365.25 days in a year. */
+    private static final double[] NEXT_UNIT = {1000, 1000, 1000, 60, 60, 24, 365.25};
+
     private Units() {
     }
 
+    /**
+     * A duration to 3 significant digits in the largest unit it fills at least once: 850 µs,
+     * 1.5 min (not 90 s), 18 days, 2.3 years. Days and years take a plural.
+     */
     public static String time(double seconds) {
-        if (seconds < 1e-3)
-            return String.format(Locale.ROOT, "%.3g µs", seconds * 1e6);
-        if (seconds < 1)
-            return String.format(Locale.ROOT, "%.3g ms", seconds * 1e3);
-        return String.format(Locale.ROOT, "%.3g s", seconds);
+        if (seconds == 0)
+            return "0 s";
+        if (!Double.isFinite(seconds))
+            return seconds + " s";
+        int u = 0;
+        double value = round3(seconds * 1e9);
+        // Up a unit while the rounded number fills it: 999.96 µs rounds to 1,000 µs, which says 1 ms.
+        while (u < NEXT_UNIT.length && Math.abs(value) >= NEXT_UNIT[u]) {
+            value = round3(value / NEXT_UNIT[u]);
+            u++;
+        }
+        String number = Numbers.significant(value, 3);
+        boolean dayOrYear = u >= 6;
+        return number + " " + TIME_UNITS[u] + (dayOrYear && !number.equals("1") ? "s" : "");
     }
 
     public static String bytes(double bytes) {

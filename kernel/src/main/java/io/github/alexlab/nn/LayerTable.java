@@ -1,10 +1,12 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.viz.Numbers;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The per-layer table of a network for one input shape: what each layer turns the data into, how
@@ -52,6 +54,9 @@ public final class LayerTable {
         multiplyAdds.append(totalMacs);
         activationBytes.append(totalActivation);
         weightBytes.append(totalWeights);
+        // Counts this large need thousands separators to be read (the stepper's tables have them too).
+        for (LongColumn count : List.of(parameters, multiplyAdds, activationBytes, weightBytes))
+            count.setPrintFormatter(Numbers.groupedColumn());
         return Table.create(model.name() + " for input " + Arrays.toString(inputShape),
                 layer, kind, input, output, parameters, multiplyAdds, activationBytes, weightBytes);
     }

@@ -2,6 +2,7 @@ package io.github.alexlab.train;
 
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Numbers;
 import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
@@ -11,7 +12,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -48,8 +48,9 @@ public final class Comparison implements HtmlView {
 
     public Table table() {
         Table t = Table.create(title);
-        t.addColumns(StringColumn.create("network", rows.stream().map(Row::name).toList()),
-                LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
+        LongColumn parameters = LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray());
+        parameters.setPrintFormatter(Numbers.groupedColumn());
+        t.addColumns(StringColumn.create("network", rows.stream().map(Row::name).toList()), parameters,
                 DoubleColumn.create("M multiply-adds / image", rows.stream().mapToDouble(r -> round(r.multiplyAdds() / 1e6, 2)).toArray()),
                 DoubleColumn.create("s / epoch", rows.stream().mapToDouble(r -> round(r.secondsPerEpoch(), 1)).toArray()),
                 DoubleColumn.create("train accuracy", rows.stream().mapToDouble(r -> round(r.trainAccuracy(), 4)).toArray()),
@@ -84,17 +85,13 @@ public final class Comparison implements HtmlView {
         if (rows.isEmpty())
             return "<p>" + Escape.html(title) + ": nothing trained yet.</p>";
         return "<h4>" + Escape.html(title) + "</h4>" + TableView.html(table())
-                + "<div style=\"display:flex;flex-wrap:wrap;gap:8px\">" + image(accuracyChart()) + image(costChart()) + "</div>";
+                + Charts.sideBySide(accuracyChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT),
+                costChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT));
     }
 
     @Override
     public String toString() {
         return TableView.text(table());
-    }
-
-    private static String image(Charts.Bars chart) {
-        return "<img style=\"max-width:48%;min-width:320px\" src=\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(chart.png()) + "\"/>";
     }
 
     private static double round(double x, int digits) {

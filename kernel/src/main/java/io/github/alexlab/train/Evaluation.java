@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * How a model does on a data set: accuracy, mean loss, the confusion matrix (rows: true class,
@@ -46,6 +47,11 @@ public final class Evaluation implements HtmlView {
      * {@code classNames} may be null: the classes are then called "0", "1", ...
      */
     public static Evaluation of(Layer model, Iterable<Batch> data, List<String> classNames) {
+        return of(model, data, classNames, examplesDone -> {});
+    }
+
+    /** The same, telling {@code progress} how many examples are done after each batch. */
+    public static Evaluation of(Layer model, Iterable<Batch> data, List<String> classNames, LongConsumer progress) {
         Evaluation e = new Evaluation(classNames);
         CrossEntropyLoss loss = new CrossEntropyLoss();
         model.train(false);
@@ -53,6 +59,7 @@ public final class Evaluation implements HtmlView {
             INDArray logits = model.forwardOnDevice(batch.images()); // on a GPU model: there and back
             e.lossSum += loss.forward(logits, batch.labels()) * batch.labels().length();
             e.count(loss.probabilities(), batch.labels());
+            progress.accept(e.examples);
         }
         if (e.classNames == null) // no data at all
             e.start(List.of());

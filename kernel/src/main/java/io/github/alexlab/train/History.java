@@ -1,6 +1,7 @@
 package io.github.alexlab.train;
 
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Numbers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -8,6 +9,7 @@ import tech.tablesaw.api.Table;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -58,16 +60,27 @@ public final class History {
         return epochs.stream().mapToDouble(Epoch::seconds).average().orElse(Double.NaN);
     }
 
+    /**
+     * One row per epoch. The columns hold the exact values (for code); they show rounded for
+     * people: losses to 4 significant digits, accuracies in percent, the learning rate as 0.01 or
+     * 4.8e-4, seconds to a tenth.
+     */
     public Table toTable() {
         Table t = Table.create(name);
         t.addColumns(IntColumn.create("epoch", epochs.stream().mapToInt(Epoch::epoch).toArray()),
-                DoubleColumn.create("learning rate", epochs.stream().mapToDouble(Epoch::learningRate).toArray()),
-                DoubleColumn.create("train loss", epochs.stream().mapToDouble(Epoch::trainLoss).toArray()),
-                DoubleColumn.create("train accuracy", epochs.stream().mapToDouble(Epoch::trainAccuracy).toArray()),
-                DoubleColumn.create("test loss", epochs.stream().mapToDouble(Epoch::testLoss).toArray()),
-                DoubleColumn.create("test accuracy", epochs.stream().mapToDouble(Epoch::testAccuracy).toArray()),
-                DoubleColumn.create("seconds", epochs.stream().mapToDouble(Epoch::seconds).toArray()));
+                column("learning rate", Epoch::learningRate, x -> Numbers.significant(x, 3)),
+                column("train loss", Epoch::trainLoss, x -> Numbers.significant(x, 4)),
+                column("train accuracy", Epoch::trainAccuracy, x -> Numbers.percent(x, 2)),
+                column("test loss", Epoch::testLoss, x -> Numbers.significant(x, 4)),
+                column("test accuracy", Epoch::testAccuracy, x -> Numbers.percent(x, 2)),
+                column("seconds", Epoch::seconds, x -> String.format(java.util.Locale.ROOT, "%.1f", x)));
         return t;
+    }
+
+    private DoubleColumn column(String title, ToDoubleFunction<Epoch> value, DoubleFunction<String> shown) {
+        DoubleColumn column = DoubleColumn.create(title, epochs.stream().mapToDouble(value).toArray());
+        column.setPrintFormatter(Numbers.column(shown));
+        return column;
     }
 
     /** Training and test loss per epoch. */

@@ -2,6 +2,7 @@ package io.github.alexlab.train;
 
 import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.viz.Numbers;
 
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ import java.util.Locale;
  * @param loss        mean training loss so far in this epoch
  * @param accuracy    training accuracy so far in this epoch
  * @param elapsedSeconds time since training started
- * @param note        a word on the state: "", "evaluating", "done", "interrupted"
+ * @param note        a word on the state: "", "evaluating: ...", "done", "interrupted"
  */
 public record Progress(int epoch, int epochs, int batch, int batches, double loss, double accuracy,
                        double elapsedSeconds, String note) implements HtmlView {
@@ -43,11 +44,23 @@ public record Progress(int epoch, int epochs, int batch, int batches, double los
                 + "<div style=\"margin-top:4px\">" + Escape.html(toString()) + "</div></div>";
     }
 
+    /** The same moment with a word on the state ("done", "interrupted"). */
+    public Progress note(String note) {
+        return new Progress(epoch, epochs, batch, batches, loss, accuracy, elapsedSeconds, note);
+    }
+
+    /** The same moment while the test data is evaluated: how many of its images are done. */
+    public Progress evaluating(long done, long total) {
+        return note("evaluating: " + Numbers.grouped(done) + " of " + Numbers.grouped(total) + " test images");
+    }
+
     @Override
     public String toString() {
         String eta = note.isEmpty() && !Double.isNaN(remainingSeconds()) ? ", about " + time(remainingSeconds()) + " left" : "";
-        return String.format(Locale.ROOT, "epoch %d/%d, batch %d/%d: loss %.4f, accuracy %.3f, %s%s%s",
-                epoch, epochs, batch, batches, loss, accuracy, time(elapsedSeconds), eta, note.isEmpty() ? "" : " (" + note + ")");
+        // Before the first step ends there is no loss to show yet.
+        String figures = Double.isNaN(loss) ? "starting…" : String.format(Locale.ROOT, "loss %.4f, accuracy %.3f", loss, accuracy);
+        return String.format(Locale.ROOT, "epoch %d/%d, batch %d/%d: %s, %s%s%s",
+                epoch, epochs, batch, batches, figures, time(elapsedSeconds), eta, note.isEmpty() ? "" : " (" + note + ")");
     }
 
     static String time(double seconds) {

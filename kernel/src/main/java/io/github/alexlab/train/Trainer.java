@@ -82,7 +82,8 @@ public final class Trainer {
         try {
             epochLoop:
             for (int epoch = 1; epoch <= epochs; epoch++) {
-                long epochStart = System.nanoTime(), lastDraw = 0;
+                long epochStart = System.nanoTime();
+                Throttle redraw = new Throttle();
                 model.train(true);
                 double lossSum = 0;
                 long seen = 0, correct = 0;
@@ -112,17 +113,23 @@ public final class Trainer {
                     seen += n;
                     b++;
                     last = new Progress(epoch, epochs, b, batches, lossSum / seen, (double) correct / seen, seconds(start), "");
-                    if (live && System.nanoTime() - lastDraw > 1e9 / REDRAWS_PER_SECOND) {
+                    if (live && redraw.due())
                         Notebook.updateDisplay(barId, last);
-                        lastDraw = System.nanoTime();
-                    }
                 }
                 double trainSeconds = seconds(epochStart); // the evaluation below is not part of an epoch's time
                 double testLoss = Double.NaN, testAccuracy = Double.NaN;
                 if (test != null) {
-                    if (live)
-                        Notebook.updateDisplay(barId, withNote(last, "evaluating"));
-                    Evaluation e = evaluate(test);
+                    Evaluation e;
+                    if (live && last != null) { // the test pass takes seconds: count its images on the same bar
+                        Progress trained = last;
+                        Notebook.updateDisplay(barId, trained.evaluating(0, test.size()));
+                        e = Evaluation.of(model, test, classNames, done -> {
+                            if (redraw.due())
+                                Notebook.updateDisplay(barId, trained.evaluating(done, test.size()));
+                        });
+                    } else {
+                        e = evaluate(test);
+                    }
                     testLoss = e.loss();
                     testAccuracy = e.accuracy();
                 }
@@ -143,7 +150,7 @@ public final class Trainer {
             batchOnGpu.free(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
             loss.freeGpuBuffers();
             if (live && last != null)
-                Notebook.updateDisplay(barId, withNote(last, history.interrupted() ? "interrupted" : "done"));
+                Notebook.updateDisplay(barId, last.note(history.interrupted() ? "interrupted" : "done"));
         }
         return history;
     }
@@ -163,20 +170,24 @@ public final class Trainer {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static Progress withNote(Progress p, String note) {
-        return p == null ? null : new Progress(p.epoch(), p.epochs(), p.batch(), p.batches(), p.loss(), p.accuracy(),
-                p.elapsedSeconds(), note);
+    /** Lets a redraw through a few times a second: more would only load the notebook. */
+    private static final class Throttle {
+        private long last = System.nanoTime() - (long) (1e9 / REDRAWS_PER_SECOND); // the first may come at once
+
+        boolean due() {
+            if (System.nanoTime() - last < 1e9 / REDRAWS_PER_SECOND)
+                return false;
+            last = System.nanoTime();
+            return true;
+        }
     }
 
-    /** Loss and accuracy curves side by side, as one picture. */
+    /** Loss and accuracy curves side by side, each drawn at the size it is shown. */
     private record Curves(History history) implements HtmlView {
         @Override
         public String toHtml() {
-            return "<div style=\"display:flex;flex-wrap:wrap;gap:8px\">" + image(history.lossChart()) + image(history.accuracyChart()) + "</div>";
-        }
-
-        private static String image(Charts.XY chart) {
-            return "<img style=\"max-width:48%;min-width:320px\" src=\"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(chart.png()) + "\"/>";
+            return Charts.sideBySide(history.lossChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT),
+                    history.accuracyChart().size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT));
         }
     }
 }

@@ -13,6 +13,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,24 @@ import java.util.regex.Pattern;
  */
 public final class Charts {
     public static final int WIDTH = 700, HEIGHT = 400;
+    /**
+     * The size for two charts side by side ({@link #sideBySide}). Classic Jupyter at a 1280-pixel
+     * window gives outputs about 960 pixels: two of these and the gap fit there unscaled, so their
+     * 12-pixel labels stay 12 pixels on screen.
+     */
+    public static final int HALF_WIDTH = 460, HALF_HEIGHT = 320;
+
+    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final int PADDING = 12;
+    /** The share of the width the plot keeps when a wide legend stands beside it. */
+    private static final double PLOT_SHARE = 0.6;
+    /** A legend entry's sample line or box, and the legend's own padding, around its text. */
+    private static final int LEGEND_EXTRA = 60;
+    /** How text is measured: as XChart draws it, antialiased with fractional widths. */
+    private static final FontRenderContext MEASURE = new FontRenderContext(null, true, true);
 
     private Charts() {}
 
@@ -81,6 +101,13 @@ public final class Charts {
         /** A new XChart chart with everything this one was told. */
         abstract org.knowm.xchart.internal.chartpart.Chart<?, ?> build();
 
+        /** The same, {@code width} pixels wide. */
+        abstract org.knowm.xchart.internal.chartpart.Chart<?, ?> xchart(int width);
+
+        boolean legendShown() {
+            return true;
+        }
+
         abstract C self();
 
         public String title() {
@@ -101,7 +128,10 @@ public final class Charts {
             return self();
         }
 
-        /** The picture's size in pixels (default {@value Charts#WIDTH} x {@value Charts#HEIGHT}). */
+        /**
+         * The picture's size in pixels (default {@value Charts#WIDTH} x {@value Charts#HEIGHT}); the
+         * picture grows wider where its title or legend needs more room (see {@link #width()}).
+         */
         public C size(int width, int height) {
             if (width < 50 || height < 50)
                 throw new IllegalArgumentException("a chart needs at least 50 x 50 pixels, got " + width + " x " + height);
@@ -110,8 +140,23 @@ public final class Charts {
             return self();
         }
 
+        /**
+         * The width drawn: the width asked for, or more where the title would be cut off or a long
+         * legend would squeeze the plot.
+         */
         public int width() {
-            return width;
+            double longestName = seriesNames.stream().mapToDouble(name -> textWidth(name, LEGEND_FONT)).max().orElse(0);
+            int legendWidth = legendShown() ? (int) Math.ceil(longestName) + LEGEND_EXTRA : 0;
+            int wide = Math.max(width, (int) (PLOT_SHARE * width) + legendWidth);
+            if (title.isEmpty() || seriesNames.isEmpty())
+                return wide;
+            // XChart centres the title over the plot, which the y axis pushes right and the legend
+            // left: the title needs its own width plus that shift. A trial layout measures the y axis.
+            var trial = xchart(wide);
+            trial.paint(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics(), wide, height);
+            double shift = Math.abs(trial.getYAxisLeftWidth() - legendWidth);
+            int titleWidth = (int) Math.ceil(textWidth(title, TITLE_FONT) + shift) + 2 * PADDING + 8;
+            return Math.max(wide, titleWidth);
         }
 
         public int height() {
@@ -247,9 +292,16 @@ public final class Charts {
 
         /** A new XChart chart with all of this one's settings, for styling beyond these helpers. */
         public XYChart xchart() {
+            return xchart(width());
+        }
+
+        @Override
+        XYChart xchart(int width) {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                     .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
             readable(chart.getStyler());
+            tickLabels(chart.getStyler(), logX, seriesX, true);
+            tickLabels(chart.getStyler(), logY, seriesY, false);
             chart.getStyler().setDefaultSeriesRenderStyle(style);
             chart.getStyler().setMarkerSize(style == XYSeries.XYSeriesRenderStyle.Scatter ? 6 : 5);
             chart.getStyler().setXAxisLogarithmic(logX);
@@ -310,6 +362,11 @@ public final class Charts {
 
         /** A new XChart chart with all of this one's settings, for styling beyond these helpers. */
         public CategoryChart xchart() {
+            return xchart(width());
+        }
+
+        @Override
+        CategoryChart xchart(int width) {
             CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title)
                     .xAxisTitle(xLabel).yAxisTitle(yLabel).build();
             readable(chart.getStyler());
@@ -317,10 +374,17 @@ public final class Charts {
             chart.getStyler().setYAxisLogarithmic(logY);
             // Bars grow from 0, which a log axis lacks: from the power of ten below the smallest bar
             // (0.1 for a bar of 1, so that it still shows).
+            double bottom = Math.pow(10, Math.floor(Math.log10(0.9 * smallest(seriesY))));
             if (logY)
-                chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(0.9 * smallest(seriesY)))));
-            if (categories != null && (categories.size() > 8 || categories.stream().mapToInt(String::length).sum() > 60))
+                chart.getStyler().setYAxisMin(bottom);
+            List<double[]> yRange = new ArrayList<>(seriesY);
+            yRange.add(new double[]{bottom});
+            tickLabels(chart.getStyler(), logY, yRange, false);
+            // Slanted names where side by side they would run into each other.
+            double names = categories == null ? 0 : categories.stream().mapToDouble(c -> textWidth(c + "  ", TICK_FONT)).sum();
+            if (categories != null && (categories.size() > 8 || names > PLOT_SHARE * width))
                 chart.getStyler().setXAxisLabelRotation(45);
+            chart.getStyler().setLegendVisible(legendShown());
             for (int s = 0; s < seriesNames.size(); s++) {
                 List<Double> ys = new ArrayList<>();
                 for (double v : seriesY.get(s))
@@ -333,6 +397,12 @@ public final class Charts {
         @Override
         CategoryChart build() {
             return xchart();
+        }
+
+        /** One series of bars needs no legend: the axis title says what they are, and the plot gets the room. */
+        @Override
+        boolean legendShown() {
+            return seriesNames.size() > 1;
         }
 
         @Override
@@ -350,6 +420,10 @@ public final class Charts {
         return min == Double.POSITIVE_INFINITY ? 1 : min;
     }
 
+    private static double largest(List<double[]> values) {
+        return values.stream().flatMapToDouble(Arrays::stream).filter(x -> x > 0).max().orElse(1);
+    }
+
     private static void requirePositive(String axis, List<String> names, List<double[]> values) {
         for (int s = 0; s < values.size(); s++)
             for (int i = 0; i < values.get(s).length; i++)
@@ -358,21 +432,64 @@ public final class Charts {
                             + names.get(s) + "' has " + values.get(s)[i] + " at index " + i);
     }
 
+    /**
+     * Charts in a row, each shown at the size it was drawn (shrunk only where the page is narrower),
+     * wrapping onto a second line when the row does not fit: a browser that scales a picture down
+     * scales its labels down with it. Draw them at {@link #HALF_WIDTH} x {@link #HALF_HEIGHT} to
+     * have two on one line.
+     */
+    public static String sideBySide(Chart<?>... charts) {
+        StringBuilder html = new StringBuilder("<div style=\"display:flex;flex-wrap:wrap;gap:8px\">");
+        for (Chart<?> chart : charts)
+            html.append("<img width=\"").append(chart.width()).append("\" height=\"").append(chart.height())
+                    .append("\" style=\"max-width:100%;height:auto\" alt=\"").append(Escape.html(chart.title()))
+                    .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(chart.png()))
+                    .append("\"/>");
+        return html.append("</div>").toString();
+    }
+
     // ---- shared -------------------------------------------------------------------------------
+
+    static double textWidth(String text, Font font) {
+        return text.isEmpty() ? 0 : font.getStringBounds(text, MEASURE).getWidth();
+    }
+
+    /**
+     * Tick labels people read: XChart's own print 0.30000000000000004, 8E8 and 1E4. A linear axis
+     * gets 6 significant digits (enough for any tick step, and float noise gone) with thousands
+     * separators; a log axis, whose ticks are powers of ten, plain decimals down to 0.001.
+     */
+    private static void tickLabels(AxesChartStyler styler, boolean logarithmic, List<double[]> values, boolean xAxis) {
+        styler.setLocale(Locale.ROOT); // 1,000.5 whatever the machine's language
+        if (logarithmic) {
+            // XChart's log axis ignores a formatting function, but takes a decimal pattern.
+            String pattern = smallest(values) >= 1e-3 ? "#,##0.###" : "0.#E0";
+            // Within a decade or two, label 2, 3, ... 9 too, or the axis shows a single number.
+            boolean decadesOnly = largest(values) / smallest(values) >= 100;
+            if (xAxis)
+                styler.setXAxisDecimalPattern(pattern).setXAxisLogarithmicDecadeOnly(decadesOnly);
+            else
+                styler.setYAxisDecimalPattern(pattern).setYAxisLogarithmicDecadeOnly(decadesOnly);
+        } else if (xAxis) {
+            styler.setxAxisTickLabelsFormattingFunction(v -> Numbers.significant(v, 6));
+        } else {
+            styler.setyAxisTickLabelsFormattingFunction(v -> Numbers.significant(v, 6));
+        }
+    }
 
     /** Fonts a projector can show, a white background, the legend out of the data's way. */
     private static void readable(AxesChartStyler styler) {
-        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        styler.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        styler.setChartTitleFont(TITLE_FONT);
+        styler.setAxisTitleFont(AXIS_TITLE_FONT);
+        styler.setAxisTickLabelsFont(TICK_FONT);
+        styler.setLegendFont(LEGEND_FONT);
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
         styler.setLegendBorderColor(Color.LIGHT_GRAY);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setPlotBorderColor(Color.GRAY);
         styler.setPlotGridLinesColor(new Color(0xE0E0E0));
-        styler.setChartPadding(12);
+        styler.setChartPadding(PADDING);
         styler.setAntiAlias(true);
     }
 

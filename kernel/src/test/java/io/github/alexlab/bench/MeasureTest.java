@@ -66,6 +66,15 @@ class MeasureTest {
         assertEquals("850 µs", Units.time(850e-6));
         assertEquals("12.3 ms", Units.time(0.01234));
         assertEquals("4.21 s", Units.time(4.214));
+        assertEquals("50 ns", Units.time(5e-8));
+        assertEquals("1 ms", Units.time(999.96e-6), "rounding up moves to the next unit");
+        assertEquals("1 min", Units.time(59.97));
+        assertEquals("1.5 min", Units.time(90));
+        assertEquals("2.5 h", Units.time(9000));
+        assertEquals("18 days", Units.time(18 * 86400 + 600));
+        assertEquals("1 day", Units.time(86400));
+        assertEquals("2.3 years", Units.time(2.3 * 365.25 * 86400));
+        assertEquals("0 s", Units.time(0));
         assertEquals("3.0 GiB", Units.bytes(3L << 30));
         assertEquals(0.0123, Units.round3(0.012345));
         assertEquals(1235.0, Units.round3(1234.6));

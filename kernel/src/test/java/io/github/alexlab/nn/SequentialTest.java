@@ -28,6 +28,17 @@ class SequentialTest {
     }
 
     @Test
+    void theSummaryGroupsItsCountsAndKeepsThemAsNumbers() {
+        var net = new Sequential("wide", new Linear("fc", 1000, 1000), new ReLU("relu"));
+        var table = net.summary(2, 1000);
+        assertEquals("1,001,000", table.column("parameters").getString(0));
+        assertEquals("2,000,000", table.column("multiply-adds").getString(0));
+        assertEquals("4,004,000", table.column("weight bytes").getString(2), "the total row");
+        assertEquals(1_001_000L, table.longColumn("parameters").get(0), "code still reads the count");
+        assertTrue(table.print().contains("1,001,000"), table.print());
+    }
+
+    @Test
     void gradientCheckOfTheWholeNet() {
         Nd4j.getRandom().setSeed(17);
         var net = smallNet();

@@ -6,10 +6,18 @@ import org.w3c.dom.Document;
 import javax.imageio.ImageIO;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
+import java.awt.Font;
+import java.awt.font.FontRenderContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,5 +96,88 @@ class ChartsTest {
         var categories = assertThrows(IllegalArgumentException.class, () -> Charts.bar("t", "x", "y")
                 .series("a", List.of("p", "q"), new double[]{1, 2}).series("b", List.of("p", "r"), new double[]{1, 2}));
         assertTrue(categories.getMessage().contains("same"), categories.getMessage());
+    }
+
+    @Test
+    void aLongTitleFitsWholeInThePicture() throws Exception {
+        String title = "Speed-up over rung 1: theirs (Python to AVX, n = 4096) and ours (Java, n = 1024), log axis";
+        assertEquals(90, title.length());
+        var chart = Charts.line(title, "rung", "x faster").series("ours", X, new double[]{1, 2, 4, 8}).logY();
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(chart.png()));
+        var styler = chart.xchart().getStyler();
+        Font font = styler.getChartTitleFont();
+        double titleWidth = font.getStringBounds(title, new FontRenderContext(null, true, true)).getWidth();
+        assertTrue(titleWidth + 2 * styler.getChartPadding() <= png.getWidth(),
+                "title " + titleWidth + " px wide in a " + png.getWidth() + " px picture");
+
+        // In the pixels: the band the title is drawn in has ink, but none at the picture's edges.
+        int band = styler.getChartPadding() + font.getSize() + 6, edge = 6;
+        boolean titleDrawn = false;
+        for (int y = 0; y < band; y++)
+            for (int x = 0; x < png.getWidth(); x++) {
+                boolean atEdge = x < edge || x >= png.getWidth() - edge;
+                if (ink(png.getRGB(x, y))) {
+                    titleDrawn = true;
+                    assertFalse(atEdge, "title ink at column " + x + ", row " + y + " of a " + png.getWidth() + " px picture");
+                }
+            }
+        assertTrue(titleDrawn, "no title in the top " + band + " rows");
+    }
+
+    @Test
+    void aLongLegendWidensThePictureAndAShortOneDoesNot() {
+        var shortNames = Charts.line("t", "x", "y").series("a", X, X);
+        assertEquals(Charts.WIDTH, shortNames.width());
+        var longNames = Charts.line("t", "x", "y").series("a measured series with a very long descriptive name indeed", X, X);
+        assertTrue(longNames.width() > Charts.WIDTH, "width " + longNames.width());
+        assertEquals(longNames.width(), longNames.image().getWidth());
+    }
+
+    private static boolean ink(int rgb) {
+        int r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+        return r < 200 || g < 200 || b < 200;
+    }
+
+    @Test
+    void tickLabelsAreShortAndGrouped() {
+        var linear = Charts.line("t", "x", "y").series("s", new double[]{0.1, 0.2, 0.30000000000000004}, new double[]{0, 5e8, 1e9});
+        var styler = linear.xchart().getStyler();
+        assertEquals("0.3", styler.getxAxisTickLabelsFormattingFunction().apply(0.30000000000000004));
+        assertEquals("800,000,000", styler.getyAxisTickLabelsFormattingFunction().apply(8e8));
+        assertEquals("2e-4", styler.getyAxisTickLabelsFormattingFunction().apply(0.00019999999999999998));
+
+        // A log axis takes a decimal pattern: decades as plain, grouped numbers down to 0.001.
+        var log = Charts.bar("t", "x", "y").series("s", List.of("a", "b"), new double[]{0.01, 60000}).logY();
+        DecimalFormat decades = new DecimalFormat(log.xchart().getStyler().getYAxisDecimalPattern(), DecimalFormatSymbols.getInstance(Locale.ROOT));
+        assertEquals("10,000", decades.format(1e4));
+        assertEquals("0.001", decades.format(1e-3));
+        var tiny = Charts.line("t", "x", "y").series("s", X, new double[]{1e-8, 1e-6, 1e-4, 1e-2}).logY();
+        DecimalFormat powers = new DecimalFormat(tiny.xchart().getStyler().getYAxisDecimalPattern(), DecimalFormatSymbols.getInstance(Locale.ROOT));
+        assertEquals("1E-8", powers.format(1e-8));
+        assertTrue(tiny.xchart().getStyler().isYAxisLogarithmicDecadeOnly(), "six decades: label the powers of ten");
+        var narrow = Charts.line("t", "x", "y").series("s", X, new double[]{1, 2, 4, 8}).logY();
+        assertFalse(narrow.xchart().getStyler().isYAxisLogarithmicDecadeOnly(), "1 to 8 would show a single label");
+    }
+
+    @Test
+    void chartsSideBySideAreShownAtTheSizeTheyAreDrawn() throws Exception {
+        var loss = Charts.line("LeNet-5: loss", "epoch", "cross-entropy").series("train", X, new double[]{2, 1, 0.5, 0.3})
+                .series("test", X, new double[]{2.1, 1.2, 0.7, 0.6}).size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT);
+        var accuracy = Charts.line("LeNet-5: accuracy", "epoch", "accuracy").series("train", X, new double[]{0.5, 0.7, 0.8, 0.9})
+                .size(Charts.HALF_WIDTH, Charts.HALF_HEIGHT);
+        String html = Charts.sideBySide(loss, accuracy);
+        Matcher img = Pattern.compile("<img width=\"(\\d+)\" height=\"(\\d+)\" style=\"([^\"]*)\"[^>]*base64,([^\"]+)\"").matcher(html);
+        int images = 0, rowWidth = 8;
+        while (img.find()) {
+            images++;
+            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(img.group(4))));
+            assertEquals(png.getWidth(), Integer.parseInt(img.group(1)), "shown at the width it was drawn");
+            assertEquals(png.getHeight(), Integer.parseInt(img.group(2)));
+            assertEquals("max-width:100%;height:auto", img.group(3), "shrunk only where the page is narrower");
+            rowWidth += png.getWidth() + 8;
+        }
+        assertEquals(2, images, html.substring(0, Math.min(300, html.length())));
+        // Classic Jupyter at a 1280-pixel window leaves about 960 pixels for an output.
+        assertTrue(rowWidth <= 960, "the two need " + rowWidth + " px");
     }
 }

@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.magic;
 import io.github.alexlab.kernel.eval.CellError;
 import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -10,10 +11,20 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** {@code %classpath PATH...} (alias {@code %jars}): adds jars or class folders; globs like {@code lib/*.jar} work. */
+/**
+ * {@code %classpath PATH...} (alias {@code %jars}): adds jars or class folders; globs like {@code lib/*.jar} work.
+ * Without arguments it lists what cells compile against: file names sorted, grouped by folder.
+ */
 final class ClasspathMagic implements LineMagic {
+    /** Characters per line of the listing: what a notebook output shows without scrolling. */
+    private static final int LINE_WIDTH = 100;
+    /** What %classpath added in this session, listed after what the kernel started with. */
+    private final List<Path> added = new ArrayList<>();
+
     @Override
     public List<String> names() {
         return List.of("classpath", "jars");
@@ -27,7 +38,12 @@ final class ClasspathMagic implements LineMagic {
     @Override
     public Outcome line(String args, MagicContext context) throws CellError {
         if (args.isBlank()) {
-            System.out.println(String.join("\n", System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+            List<Path> entries = new ArrayList<>();
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+                if (!entry.isBlank())
+                    entries.add(Path.of(entry).toAbsolutePath().normalize());
+            entries.addAll(this.added);
+            System.out.print(listing(entries));
             return Outcome.NOTHING;
         }
         List<Path> added = new ArrayList<>();
@@ -40,8 +56,42 @@ final class ClasspathMagic implements LineMagic {
         }
         for (Path p : added)
             context.evaluator().addToClasspath(p.toString());
+        this.added.addAll(added);
         System.out.println("Added to the classpath: " + String.join(", ", added.stream().map(Path::toString).toList()));
         return Outcome.NOTHING;
+    }
+
+    /**
+     * The entries grouped by folder, each folder said once, its file names sorted and wrapped:
+     * <pre>
+     * 57 entries on the classpath.
+     * /opt/alexlab/lib (55):
+     *   alexlab-kernel-1.0.jar, commons-io-2.15.jar, ...
+     * </pre>
+     */
+    static String listing(List<Path> entries) {
+        Map<Path, List<String>> byFolder = new TreeMap<>();
+        for (Path entry : entries) {
+            Path folder = entry.getParent() == null ? entry : entry.getParent();
+            byFolder.computeIfAbsent(folder, f -> new ArrayList<>()).add(String.valueOf(entry.getFileName()));
+        }
+        StringBuilder out = new StringBuilder(entries.size() + (entries.size() == 1 ? " entry" : " entries")
+                + " on the classpath.\n");
+        byFolder.forEach((folder, names) -> {
+            names.sort(String.CASE_INSENSITIVE_ORDER);
+            out.append(folder).append(" (").append(names.size()).append("):\n");
+            StringBuilder line = new StringBuilder("  ");
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i) + (i < names.size() - 1 ? "," : "");
+                if (line.length() > 2 && line.length() + 1 + name.length() > LINE_WIDTH) {
+                    out.append(line).append('\n');
+                    line = new StringBuilder("  ");
+                }
+                line.append(line.length() > 2 ? " " : "").append(name);
+            }
+            out.append(line).append('\n');
+        });
+        return out.toString();
     }
 
     static List<Path> expand(String pattern) throws CellError {

@@ -4,6 +4,7 @@ import io.github.alexlab.cuda.Cuda;
 import io.github.alexlab.kernel.eval.CellError;
 import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
 import io.github.alexlab.tensor.MemoryLedger;
+import io.github.alexlab.viz.Numbers;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -38,10 +39,11 @@ final class MemoryMagic implements LineMagic {
             System.out.println("No GpuArray holds device memory.");
             return Outcome.NOTHING;
         }
+        LongColumn bytes = LongColumn.create("bytes", entries.stream().mapToLong(MemoryLedger.Entry::bytes).toArray());
+        bytes.setPrintFormatter(Numbers.groupedColumn());
         return new Outcome(true, Table.create("live GPU arrays").addColumns(
                 LongColumn.create("#", entries.stream().mapToLong(MemoryLedger.Entry::id).toArray()),
                 StringColumn.create("device", entries.stream().map(e -> "gpu:" + e.device()).toList()),
-                StringColumn.create("array", entries.stream().map(MemoryLedger.Entry::what).toList()),
-                LongColumn.create("bytes", entries.stream().mapToLong(MemoryLedger.Entry::bytes).toArray())));
+                StringColumn.create("array", entries.stream().map(MemoryLedger.Entry::what).toList()), bytes));
     }
 }
