@@ -35,8 +35,8 @@ import java.util.zip.ZipOutputStream;
  * xz packs the whole archive better than zip packs each entry. On the way:
  * <ul>
  * <li>entries that nothing can use are left out ({@link #keep}: CUDA bindings we do not call, ICU
- * beyond charset detection, C headers, JNA's native library for other systems than Linux x86-64:
- * -0.6 MiB);</li>
+ * beyond charset detection, C headers, OpenBLAS's full-LAPACK binding (ND4J calls only LAPACKE),
+ * JNA's native library for other systems than Linux x86-64: -0.6 MiB);</li>
  * <li>library classes lose their debug attributes ({@link #stripDebug}: line numbers, source file
  * names, local variable names except the parameters'), as {@code jlink --strip-debug} does for the
  * Java runtime (-3.2 MiB);</li>
@@ -173,8 +173,8 @@ public class RepackJars {
         }
         if (jar.startsWith("icu4j-"))  // tablesaw needs only ICU's charset detection (reading CSV files)
             return entry.startsWith("META-INF/") || entry.startsWith("com/ibm/icu/text/Charset");
-        if (jar.startsWith("openblas-"))  // C headers, for compiling against OpenBLAS
-            return !entry.contains("/include/");
+        if (jar.startsWith("openblas-"))  // C headers; openblas_full, full LAPACK that ND4J does not call
+            return !entry.contains("/include/") && !entry.contains("openblas_full");
         if (jar.startsWith("jna-") && JNA_NATIVE.matcher(entry).matches())  // JNA's library for other systems
             return entry.startsWith("com/sun/jna/linux-x86-64/");
         return true;
