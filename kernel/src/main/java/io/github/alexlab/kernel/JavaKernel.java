@@ -42,6 +42,7 @@ public final class JavaKernel implements Notebook.Frontend {
             "import org.nd4j.linalg.api.buffer.DataType;", "import org.nd4j.linalg.ops.transforms.Transforms;",
             "import org.nd4j.linalg.indexing.NDArrayIndex;",
             "import io.github.alexlab.nn.*;", "import io.github.alexlab.models.*;", "import io.github.alexlab.viz.Charts;",
+            "import io.github.alexlab.viz.Numbers;",
             "import io.github.alexlab.data.*;", "import io.github.alexlab.train.*;",
             "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;",
             "import io.github.alexlab.quant.*;");

@@ -67,8 +67,9 @@ public record MixedPrecisionRun(String name, Format format, LossScaler scaler, L
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: train loss %.4f, test accuracy %.4f, %.3g%% of gradients flushed to 0, "
-                        + "%d steps skipped, %s per epoch%s", name, last().trainLoss(), last().testAccuracy(), 100 * underflowShare(),
+        return String.format(Locale.ROOT, "%s: train loss %.4f, test accuracy %.2f%%, %s%% of gradients flushed to 0, "
+                        + "%d steps skipped, %s per epoch%s", name, last().trainLoss(), 100 * last().testAccuracy(),
+                new java.math.BigDecimal(100 * underflowShare()).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString(),
                 scaler.skippedSteps(), Units.time(secondsPerEpoch()),
                 format == Format.FP32 ? "" : " (" + MixedPrecisionTraining.EMULATION + ")");
     }

@@ -58,7 +58,7 @@ public record Progress(int epoch, int epochs, int batch, int batches, double los
     public String toString() {
         String eta = note.isEmpty() && !Double.isNaN(remainingSeconds()) ? ", about " + time(remainingSeconds()) + " left" : "";
         // Before the first step ends there is no loss to show yet.
-        String figures = Double.isNaN(loss) ? "starting…" : String.format(Locale.ROOT, "loss %.4f, accuracy %.3f", loss, accuracy);
+        String figures = Double.isNaN(loss) ? "starting…" : String.format(Locale.ROOT, "loss %.4f, accuracy %.1f%%", loss, 100 * accuracy);
         return String.format(Locale.ROOT, "epoch %d/%d, batch %d/%d: %s, %s%s%s",
                 epoch, epochs, batch, batches, figures, time(elapsedSeconds), eta, note.isEmpty() ? "" : " (" + note + ")");
     }

@@ -20,7 +20,7 @@ class ProgressTest {
         assertFalse(start.toString().contains("NaN"), start.toString());
         assertFalse(start.toHtml().contains("NaN"), start.toHtml());
         Progress running = new Progress(1, 10, 5, 469, 2.1956961, 0.25, 1.5, "");
-        assertTrue(running.toString().contains("loss 2.1957, accuracy 0.250"), running.toString());
+        assertTrue(running.toString().contains("loss 2.1957, accuracy 25.0%"), running.toString());
     }
 
     @Test
