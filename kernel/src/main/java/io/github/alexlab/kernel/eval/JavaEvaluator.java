@@ -25,7 +25,11 @@ public final class JavaEvaluator implements AutoCloseable {
         public static final Outcome NOTHING = new Outcome(false, null);
     }
 
-    private static final int HEAP_RESERVE_BYTES = 16 << 20;
+    /**
+     * Heap held back for the cells after an OutOfMemoryError: compiling even {@code hog = null;}
+     * needs a few tens of MiB, and with less the collector thrashes for a minute before it fits.
+     */
+    private static final int HEAP_RESERVE_BYTES = 64 << 20;
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
