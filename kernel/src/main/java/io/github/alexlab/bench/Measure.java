@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Times one piece of work the way a benchmark should (DESIGN.md, "Performance method"):
+ * Times one piece of work the way a benchmark should:
  * warm-up runs first (the JIT compiles, caches fill, cuBLAS picks its kernels), then repeated runs,
  * reported as median, min and max; the work is counted (FLOPs, bytes) so that a time becomes a rate.
  * <pre>{@code

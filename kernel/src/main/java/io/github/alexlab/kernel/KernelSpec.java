@@ -21,7 +21,7 @@ import java.util.List;
 final class KernelSpec {
     static final String NAME = "alexlab";
 
-    /** Why each flag is there: see DESIGN.md, section 3. */
+    /** The kernel JVM's flags; why each is there is said beside it. */
     static final List<String> JVM_FLAGS = List.of(
             "--enable-native-access=ALL-UNNAMED", // JDK 22+ warns when JavaCPP loads native code
             "-Djava.awt.headless=true",            // charts and images without a display
