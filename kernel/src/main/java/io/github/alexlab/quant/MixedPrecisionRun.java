@@ -3,6 +3,7 @@ package io.github.alexlab.quant;
 import io.github.alexlab.bench.Units;
 import io.github.alexlab.quant.MixedPrecisionTraining.Format;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Numbers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -67,9 +68,9 @@ public record MixedPrecisionRun(String name, Format format, LossScaler scaler, L
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s: train loss %.4f, test accuracy %.2f%%, %s%% of gradients flushed to 0, "
+        return String.format(Locale.ROOT, "%s: train loss %.4f, test accuracy %.2f%%, %s of gradients flushed to 0, "
                         + "%d steps skipped, %s per epoch%s", name, last().trainLoss(), 100 * last().testAccuracy(),
-                new java.math.BigDecimal(100 * underflowShare()).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString(),
+                Numbers.percentSignificant(underflowShare(), 3),
                 scaler.skippedSteps(), Units.time(secondsPerEpoch()),
                 format == Format.FP32 ? "" : " (" + MixedPrecisionTraining.EMULATION + ")");
     }

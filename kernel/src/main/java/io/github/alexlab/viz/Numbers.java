@@ -56,6 +56,16 @@ public final class Numbers {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * fraction);
     }
 
+    /**
+     * A fraction as a percentage to {@code digits} significant digits, never with a power of ten
+     * (tiny shares are the point where they appear): 6.22e-5 is "0.00622%", 0.67 is "67%".
+     */
+    public static String percentSignificant(double fraction, int digits) {
+        if (fraction == 0 || !Double.isFinite(fraction))
+            return (fraction == 0 ? "0" : String.valueOf(100 * fraction)) + "%";
+        return new BigDecimal(100 * fraction).round(new MathContext(digits)).stripTrailingZeros().toPlainString() + "%";
+    }
+
     /** A print format for a column of counts: 1,009,945,728. */
     public static NumberColumnFormatter groupedColumn() {
         return column(n -> grouped((long) n));

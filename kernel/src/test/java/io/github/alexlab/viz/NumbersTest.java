@@ -27,6 +27,9 @@ class NumbersTest {
         assertEquals("-1,000", Numbers.grouped(-1000));
         assertEquals("85.37%", Numbers.percent(0.853712, 2));
         assertEquals("100.00%", Numbers.percent(1, 2));
+        assertEquals("0.00622%", Numbers.percentSignificant(6.2249e-5, 3));
+        assertEquals("67%", Numbers.percentSignificant(0.67, 3));
+        assertEquals("0%", Numbers.percentSignificant(0, 3));
     }
 
     @Test
