@@ -64,7 +64,8 @@ usage_setup() {
 Usage: ./install.sh setup [--offline]
 
   1. Finds a JDK 17 or newer (javac) and Maven; installs openjdk-17-jdk-headless and maven
-     with apt-get when they are missing and apt-get may be used (root or password-less sudo).
+     with apt-get when they are missing and apt-get may be used (root or password-less sudo),
+     and the JDK's sources (openjdk-N-source), from which Shift-Tab shows Javadoc.
   2. Finds a Python with jupyter_client, nbclient, nbconvert, notebook and jupyter_kernel_test
      (/usr/bin/python3, then build/venv); otherwise installs Debian's packages, or creates
      build/venv with pip. The choice is remembered in build/python.
@@ -206,6 +207,19 @@ ensure_jdk_and_maven() {
     export JAVA_HOME=$JDK_HOME
     export PATH="$JDK_HOME/bin:$PATH"
     note "JDK $(java_feature "$JDK_HOME/bin/java") at $JDK_HOME; $(maven -v | head -n 1 | sed 's/ (.*//')"
+    ensure_jdk_sources
+}
+
+# Shift-Tab and `Math.max?` show Javadoc only when the JDK has its lib/src.zip: Debian ships it
+# apart, in openjdk-N-source (other JDK builds include it). Without it help shows signatures only.
+ensure_jdk_sources() {
+    [[ -e $JDK_HOME/lib/src.zip ]] && return 0
+    local package="openjdk-$(java_feature "$JDK_HOME/bin/java")-source"
+    if [[ $JDK_HOME == /usr/lib/jvm/* ]] && can_apt && apt_install "$package" \
+        && [[ -e $JDK_HOME/lib/src.zip ]]; then
+        return 0
+    fi
+    note "no $JDK_HOME/lib/src.zip: help (Shift-Tab) shows signatures without Javadoc (Debian: apt-get install $package)"
 }
 
 # Sets PY. Order: ALEXLAB_PYTHON, the system Python (Debian's Jupyter packages), build/venv.

@@ -83,15 +83,21 @@ public final class JavaKernel implements Notebook.Frontend {
         System.setIn(stdin);
         Notebook.attach(this);
         flusher.scheduleAtFixedRate(this::flushStreams, 100, 100, TimeUnit.MILLISECONDS);
-        // kernel_info is answered at once; cells wait for JShell, which takes a second or two to start.
+        // kernel_info is answered at once; cells wait for JShell and ND4J, a few seconds on a small machine.
         Thread starter = new Thread(() -> {
+            JavaEvaluator java = null;
+            Throwable failure = null;
             try {
-                evaluator.complete(new JavaEvaluator(STARTUP));
+                java = new JavaEvaluator(STARTUP);
             } catch (Throwable t) {
-                evaluator.completeExceptionally(t);
+                failure = t;
             }
             // After JShell, not beside it: on a two-core machine both at once delay the first cell.
             warmUpNd4j();
+            if (failure == null)
+                evaluator.complete(java);
+            else
+                evaluator.completeExceptionally(failure);
         }, "alexlab-start");
         starter.setDaemon(true);
         starter.start();
@@ -99,11 +105,14 @@ public final class JavaKernel implements Notebook.Frontend {
     }
 
     /**
-     * ND4J's first use loads its native libraries, about 3 s: done now, so that the first tensor
-     * cell does not wait (one that comes sooner waits only for the rest). It also keeps ND4J's own
-     * threads out of the cells' thread group, whose threads an interrupt stops. ND4J logs its
-     * start-up banner at INFO, below the log's level; a failure goes to the log, and the cells
-     * that use ND4J then show their own error.
+     * ND4J's first use loads its native libraries, about 3 s: done before the first cell runs, never
+     * beside it. While ND4J starts, JavaCPP looks symbols up with a dl_iterate_phdr callback that
+     * calls dlopen and dlclose; any other thread loading a native library just then (a first cell's
+     * ManagementFactory loads libmanagement_ext, say) takes the dynamic loader's two locks in the
+     * opposite order, and the JVM deadlocks for good, thread dumps included. Doing it here also
+     * keeps ND4J's own threads out of the cells' thread group, whose threads an interrupt stops.
+     * ND4J logs its start-up banner at INFO, below the log's level; a failure goes to the log, and
+     * the cells that use ND4J then show their own error.
      */
     private static void warmUpNd4j() {
         try {
