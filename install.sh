@@ -52,6 +52,8 @@ Commands:
   run         execute notebooks headless through the alexlab kernel
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
   bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
+  reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
+              their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
               GPU hosts without a JDK or network (bin/alexlab selftest | kernelspec | kernel)
 
@@ -572,6 +574,14 @@ stage_junit() {
 
 stage_jdk_matrix() {
     say "stage 2/4: kernelspecs for further JDKs ($MIN_EXTRA_JDK+)"
+    local rc=0
+    write_test_kernelspecs || rc=$?
+    tally 0 0 0 "$rc"
+}
+
+# A kernelspec alexlab-jdkNN per further JDK, in build/test-jupyter; sets JUPYTER_PATH and
+# ALEXLAB_TEST_KERNELS (this checkout's kernel first) for the tests that talk to kernels.
+write_test_kernelspecs() {
     local kernels=("$KERNEL_NAME") homes=() home feature name rc=0 explicit=""
     local out="$BUILD/test-jupyter/kernels"
     rm -rf "$out"
@@ -610,7 +620,7 @@ stage_jdk_matrix() {
     export JUPYTER_PATH="$BUILD/test-jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
     export ALEXLAB_TEST_KERNELS="${kernels[*]}"
     note "ALEXLAB_TEST_KERNELS=\"$ALEXLAB_TEST_KERNELS\""
-    tally 0 0 0 "$rc"
+    return "$rc"
 }
 
 stage_protocol() {
@@ -711,6 +721,30 @@ cmd_selftest() {
     LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
         "$JDK_HOME/bin/java" -Djava.awt.headless=true "-Dalexlab.datasets=$REPO/datasets" -cp "$LIB/*" \
         io.github.alexlab.bench.SelfTest
+}
+
+usage_reliability() {
+    cat <<'EOF'
+Usage: ./install.sh reliability
+
+Sets up, then runs each script in kernel/src/test/python/reliability/ against this checkout's
+kernel (and one per further JDK, as test does): many kernel starts under CPU load with a first
+cell at once, a soak of thousands of cells, and whatever else is there. Each script can also be
+run alone (see its --help). Evidence of a failure (the kernel's output, thread dumps) is kept
+under build/reliability/. The last line is "reliability: N passed, N failed".
+EOF
+}
+
+cmd_reliability() {
+    case ${1:-} in
+        -h|--help) usage_reliability; return 0 ;;
+        "") ;;
+        *) die "reliability takes no arguments (see ./install.sh reliability --help)" ;;
+    esac
+    setup_core
+    cd "$REPO"
+    write_test_kernelspecs || die "could not write the kernelspecs to test"
+    py "$REPO/kernel/src/test/python/reliability/run_all.py"
 }
 
 cmd_bench() {
@@ -823,6 +857,7 @@ main() {
         run) shift; cmd_run "$@" ;;
         selftest) shift; cmd_selftest "$@" ;;
         bench) shift; cmd_bench "$@" ;;
+        reliability) shift; cmd_reliability "$@" ;;
         bundle) shift; cmd_bundle "$@" ;;
         *) echo "install.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
     esac
