@@ -12,6 +12,7 @@ import io.github.alexlab.kernel.magic.MagicRegistry;
 import io.github.alexlab.kernel.wire.JupyterMessage;
 import io.github.alexlab.kernel.wire.KernelSockets;
 import io.github.alexlab.kernel.wire.KernelSockets.Channel;
+import io.github.alexlab.kernel.wire.RequestFields;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +123,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 replyError(channel, request, "NotOnControl", type + " is not served on the control channel");
                 return;
             }
+            RequestFields.check(request);
             switch (type) {
                 case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
                 case "execute_request" -> idleSent = execute(request);
