@@ -270,8 +270,7 @@ public final class JavaKernel implements Notebook.Frontend {
             }
             iopub.status("busy", queued);
             JsonObject aborted = new JsonObject();
-            aborted.addProperty("status", "aborted");
-            aborted.addProperty("execution_count", executionCount);
+            aborted.addProperty("status", "aborted"); // no execution_count: the cell did not run, as in ipykernel
             iopub.status("idle", queued);
             sockets.drainIopub(200);
             sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
