@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Completion (Tab), inspection (Shift-Tab) and "is this cell complete?" for a console, all from
@@ -95,7 +96,7 @@ public final class CodeAssist {
     /** Lines of magics ({@code %time}) blanked out: what is left is the cell's Java. */
     private static String withoutLineMagics(String code) {
         return code.lines().map(line -> line.stripLeading().startsWith("%") ? "" : line)
-                .collect(java.util.stream.Collectors.joining("\n"));
+                .collect(Collectors.joining("\n"));
     }
 
     /** Where the snippet the cursor is in begins: JShell analyses one snippet at a time. */

@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -56,7 +57,7 @@ public final class RequestFields {
         };
     }
 
-    private static boolean isWhole(java.math.BigDecimal n) {
+    private static boolean isWhole(BigDecimal n) {
         return n.signum() == 0 || n.stripTrailingZeros().scale() <= 0;
     }
 
