@@ -4,6 +4,7 @@ import unittest
 
 import jupyter_kernel_test as jkt
 
+import harness
 
 
 class AlexLabConformance(jkt.KernelTests):
@@ -20,7 +21,7 @@ class AlexLabConformance(jkt.KernelTests):
     ]
     complete_code_samples = ["1 + 1", "int x = 3;", "void f() { }", "record P(int x, int y) {}"]
     incomplete_code_samples = ["for (int i = 0; i < 3; i++) {", "int f(int x) {", 'String s = "abc" +']
-    invalid_code_samples = ["}", "int x = 3; )"]
+    invalid_code_samples = ["}", "int x = 3; )", "int 3x = 1;"]
 
     code_generate_error = 'throw new IllegalStateException("boom");'
     code_execute_result = [
@@ -53,6 +54,13 @@ class AlexLabConformance(jkt.KernelTests):
         self.assertRegex(content["implementation_version"], r"^\d+\.\d+\.\d+")
         self.assertEqual(content["language_info"]["name"], "java")
         self.assertEqual(content["language_info"]["file_extension"], ".jsh")
+
+
+# The same checks on every other kernel under test (JDK 25, ...), one class each so a failure names it.
+for _name in harness.kernel_names():
+    if _name != AlexLabConformance.kernel_name:
+        _cls = type(f"AlexLabConformance_{_name.replace('-', '_')}", (AlexLabConformance,), {"kernel_name": _name})
+        globals()[_cls.__name__] = _cls
 
 
 if __name__ == "__main__":

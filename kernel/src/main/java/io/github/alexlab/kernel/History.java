@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * This kernel's own input history (what {@code history_request} asks for): tail, range and glob
@@ -43,10 +42,10 @@ final class History {
 
     /** Inputs matching a glob ({@code *}, {@code ?}); the last {@code n} (all when n <= 0), unique if asked. */
     synchronized JsonArray search(String glob, int n, boolean unique, boolean output) {
-        Pattern pattern = globToRegex(glob);
+        String pattern = glob == null || glob.isEmpty() ? "*" : glob;
         List<Entry> matches = new ArrayList<>();
         for (Entry e : entries)
-            if (pattern.matcher(e.input()).matches())
+            if (globMatches(pattern, e.input()))
                 matches.add(e);
         if (unique) { // keep the latest occurrence of each input
             Map<String, Entry> latest = new LinkedHashMap<>();
@@ -61,17 +60,32 @@ final class History {
         return toJson(matches, output);
     }
 
-    static Pattern globToRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : (glob == null || glob.isEmpty() ? "*" : glob).toCharArray()) {
-            if (c == '*')
-                regex.append(".*");
-            else if (c == '?')
-                regex.append('.');
-            else
-                regex.append(Pattern.quote(String.valueOf(c)));
+    /**
+     * Whether the whole text matches the glob ({@code *} any run of characters, {@code ?} one).
+     * Not through a regular expression: {@code .*a.*a.*a...b} backtracks exponentially on a long
+     * entry. Here a mismatch goes back only to the last {@code *}, trying it one character longer:
+     * at most pattern length times text length steps.
+     */
+    static boolean globMatches(String glob, String text) {
+        int g = 0, t = 0;
+        int lastStar = -1, textAtStar = 0;
+        while (t < text.length()) {
+            if (g < glob.length() && glob.charAt(g) == '*') {
+                lastStar = g++;
+                textAtStar = t;
+            } else if (g < glob.length() && (glob.charAt(g) == '?' || glob.charAt(g) == text.charAt(t))) {
+                g++;
+                t++;
+            } else if (lastStar >= 0) {
+                g = lastStar + 1;
+                t = ++textAtStar;
+            } else {
+                return false;
+            }
         }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        while (g < glob.length() && glob.charAt(g) == '*')
+            g++;
+        return g == glob.length();
     }
 
     private static JsonArray toJson(List<Entry> picked, boolean output) {

@@ -12,6 +12,7 @@ import io.github.alexlab.kernel.magic.MagicRegistry;
 import io.github.alexlab.kernel.wire.JupyterMessage;
 import io.github.alexlab.kernel.wire.KernelSockets;
 import io.github.alexlab.kernel.wire.KernelSockets.Channel;
+import io.github.alexlab.kernel.wire.RequestFields;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 replyError(channel, request, "NotOnControl", type + " is not served on the control channel");
                 return;
             }
+            RequestFields.check(request);
             switch (type) {
                 case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
                 case "execute_request" -> idleSent = execute(request);
@@ -277,8 +279,7 @@ public final class JavaKernel implements Notebook.Frontend {
             }
             iopub.status("busy", queued);
             JsonObject aborted = new JsonObject();
-            aborted.addProperty("status", "aborted");
-            aborted.addProperty("execution_count", executionCount);
+            aborted.addProperty("status", "aborted"); // no execution_count: the cell did not run, as in ipykernel
             iopub.status("idle", queued);
             sockets.drainIopub(200);
             sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));

@@ -44,4 +44,18 @@ class HistoryTest {
         assertEquals(1, sample().search("x ? 1", 0, false, false).size());
         assertEquals(0, sample().search("nothing*", 0, false, false).size());
     }
+
+    @Test
+    void globMatchingTakesNoBacktrackingDetours() {
+        assertTrue(History.globMatches("Math.max*", "Math.max(1, 2)"));
+        assertTrue(History.globMatches("*x?+?1", "x + 1"));
+        assertFalse(History.globMatches("Math.max", "Math.max(1, 2)"), "the whole input must match");
+        assertTrue(History.globMatches("", ""));
+        // As a regular expression (.*a.*a...b) this takes longer than anyone waits for.
+        String pattern = "*a".repeat(12) + "*b", text = "a".repeat(100_000);
+        long started = System.nanoTime();
+        assertFalse(History.globMatches(pattern, text));
+        assertTrue(History.globMatches(pattern, text + "b"));
+        assertTrue(System.nanoTime() - started < 2_000_000_000L, "glob matching is linear in the text");
+    }
 }

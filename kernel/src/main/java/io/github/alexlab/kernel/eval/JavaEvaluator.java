@@ -31,6 +31,9 @@ public final class JavaEvaluator implements AutoCloseable {
      */
     private static final int HEAP_RESERVE_BYTES = 64 << 20;
 
+    /** Ten times a very large notebook cell: a larger one is refused rather than compiled for hours. */
+    static final int MAX_CELL_CHARACTERS = 1_000_000;
+
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
     private final LiveResultExecutionControl engine;
@@ -73,12 +76,16 @@ public final class JavaEvaluator implements AutoCloseable {
      * this code starts) are what errors point to.
      */
     public Outcome eval(String code, String cellLabel, int firstLine) throws CellError {
+        if (code.length() > MAX_CELL_CHARACTERS)
+            throw cellTooLarge(code.length(), cellLabel);
         restoreHeapReserve();
         Outcome outcome = Outcome.NOTHING;
-        for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+        int pieceLine = firstLine, lineCountedTo = 0; // counted on from piece to piece: a cell is read once
+        for (SnippetSplitter.Piece piece : SnippetSplitter.pieces(analysis, code)) {
             if (stopRequested)
                 throw interrupted();
-            int pieceLine = firstLine + lineOf(code, piece.start()) - 1;
+            pieceLine += lineOf(code, lineCountedTo, piece.start()) - 1;
+            lineCountedTo = piece.start();
             List<SnippetEvent> events = shell.eval(piece.source());
             if (events.isEmpty()) // JShell gives up without a word when its compiler fails, e.g. on a full heap
                 throw new CellError("CompilerError", "the cell could not be compiled", List.of(
@@ -185,11 +192,25 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /** Which line of {@code code} the character at {@code offset} is on, counting from 1. */
     static int lineOf(String code, int offset) {
+        return lineOf(code, 0, offset);
+    }
+
+    /** The line of {@code offset}, counting the line of {@code from} as 1. */
+    private static int lineOf(String code, int from, int offset) {
         int line = 1;
-        for (int i = 0; i < offset && i < code.length(); i++)
+        for (int i = from; i < offset && i < code.length(); i++)
             if (code.charAt(i) == '\n')
                 line++;
         return line;
+    }
+
+    private static CellError cellTooLarge(int length, String cellLabel) {
+        String message = String.format("%s has %,d characters; a cell may have at most %,d", cellLabel, length,
+                MAX_CELL_CHARACTERS);
+        return new CellError("CellTooLarge", message, List.of(
+                "CellTooLarge: " + message + ".",
+                "JShell compiles a cell statement by statement, so one this large would keep the kernel busy for",
+                "hours. Read large data from a file, and put a large program in a .java file or a jar (%classpath)."));
     }
 
     /**

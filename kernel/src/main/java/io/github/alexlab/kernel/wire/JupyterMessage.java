@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.wire;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -49,13 +50,24 @@ public record JupyterMessage(List<byte[]> identities, JsonObject header, JsonObj
         return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? otherwise : e.getAsBoolean();
     }
 
+    /** A whole number of the content; one beyond the int range counts as the nearest int (a cursor far past the end). */
     public int integer(String key, int otherwise) {
         JsonElement e = content.get(key);
         try {
-            return e == null || e.isJsonNull() ? otherwise : e.getAsInt();
+            if (e == null || e.isJsonNull())
+                return otherwise;
+            BigDecimal n = e.getAsBigDecimal();
+            return n.max(INT_MIN).min(INT_MAX).intValue();
         } catch (RuntimeException notANumber) {
             return otherwise;
         }
+    }
+
+    private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE), INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+
+    /** The msg_id of the message this one answers, or "" when it names none. */
+    public String parentId() {
+        return stringOf(parentHeader, "msg_id", "");
     }
 
     private static String stringOf(JsonObject o, String key, String otherwise) {

@@ -91,13 +91,14 @@ public final class KernelSockets implements AutoCloseable {
 
     private void serve(ZMQ.Socket socket, Channel channel, BiConsumer<Channel, JupyterMessage> handler) {
         while (running) {
-            JupyterMessage message = receive(socket, 0);
-            if (message == null)
-                continue;
+            JupyterMessage message = null;
             try {
-                handler.accept(channel, message);
+                message = receive(socket, 0);
+                if (message != null)
+                    handler.accept(channel, message);
             } catch (Throwable t) { // an OutOfMemoryError or a bug must not end the loop: the kernel keeps serving
-                LOG.log(Level.SEVERE, "error while handling " + message.type() + " on " + channel, t);
+                LOG.log(Level.SEVERE, "error while handling " + (message == null ? "a message" : message.type())
+                        + " on " + channel, t);
             }
         }
     }
@@ -182,11 +183,19 @@ public final class KernelSockets implements AutoCloseable {
             socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
     }
 
+    /**
+     * Sends every ping back as it came, all its frames: a REP socket that took only the first frame
+     * of a longer ping could not answer at all, and would answer no ping after it.
+     */
     private void echoHeartbeats() {
         while (running) {
-            byte[] ping = heartbeat.recv(0);
-            if (ping != null)
-                heartbeat.send(ping, 0);
+            try {
+                ZMsg ping = ZMsg.recvMsg(heartbeat, 0);
+                if (ping != null)
+                    ping.send(heartbeat);
+            } catch (Throwable t) { // a frontend that sees no echo declares the kernel dead: never stop echoing
+                LOG.log(Level.WARNING, "heartbeat: could not echo a ping", t);
+            }
         }
     }
 
@@ -215,24 +224,53 @@ public final class KernelSockets implements AutoCloseable {
 
     private void serveStdin() {
         while (running) {
-            InputWait wait;
             try {
-                wait = inputWaits.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                InputWait wait = inputWaits.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                // Whatever came while no prompt was open answers nothing: it must not answer the next one.
+                discardWaitingStdinMessages();
+                if (wait != null && !wait.answer().isDone())
+                    ask(wait);
             } catch (InterruptedException e) {
                 return;
-            }
-            if (wait == null || wait.answer().isDone())
-                continue;
-            JsonObject content = new JsonObject();
-            content.addProperty("prompt", wait.prompt());
-            content.addProperty("password", wait.password());
-            send(stdin, JupyterMessage.create(session, "input_request", wait.parent(), content));
-            while (running && !wait.answer().isDone()) {
-                JupyterMessage reply = receive(stdin, 0);
-                if (reply != null && reply.type().equals("input_reply"))
-                    wait.answer().complete(reply.string("value", ""));
+            } catch (Throwable t) { // the loop must outlive a bad message: later cells still need input
+                LOG.log(Level.SEVERE, "error on the stdin channel", t);
             }
         }
+    }
+
+    private void discardWaitingStdinMessages() {
+        for (JupyterMessage stale; (stale = receive(stdin, ZMQ.DONTWAIT)) != null; )
+            LOG.warning("discarded a " + stale.type() + " that came while no input was asked for");
+    }
+
+    /** Sends the input_request and waits for its input_reply; other messages on stdin are dropped. */
+    private void ask(InputWait wait) {
+        JsonObject content = new JsonObject();
+        content.addProperty("prompt", wait.prompt());
+        content.addProperty("password", wait.password());
+        JupyterMessage request = JupyterMessage.create(session, "input_request", wait.parent(), content);
+        send(stdin, request);
+        while (running && !wait.answer().isDone()) {
+            JupyterMessage reply = receive(stdin, 0);
+            if (reply == null)
+                continue;
+            if (answers(reply, request))
+                wait.answer().complete(reply.string("value", ""));
+            else
+                LOG.warning("discarded a " + reply.type() + " that does not answer the open input_request");
+        }
+    }
+
+    /**
+     * An input_reply answers our input_request when its parent is that request. Some clients
+     * (jupyter_client's {@code input()}, older JupyterLab) send no parent: such a reply counts, as in
+     * ipykernel, since it came after the request and stale ones were discarded before it.
+     */
+    private static boolean answers(JupyterMessage reply, JupyterMessage request) {
+        if (!reply.type().equals("input_reply"))
+            return false;
+        String parentId = reply.parentId();
+        return parentId.isEmpty() || parentId.equals(request.id());
     }
 
     @Override

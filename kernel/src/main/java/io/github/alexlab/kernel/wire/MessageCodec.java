@@ -11,10 +11,14 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns messages into ZeroMQ frames and back, signing and checking the HMAC as the wire protocol
@@ -25,7 +29,12 @@ public final class MessageCodec {
     private static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
+    /** As many as ipykernel remembers: a replay comes soon after the original, or not at all usefully. */
+    private static final int SIGNATURES_REMEMBERED = 1 << 16;
+
     private final Mac mac; // null when the connection file has an empty key (signing disabled)
+    /** Signatures of the messages received so far, oldest first, to refuse one sent a second time. */
+    private final Set<String> seenSignatures = new LinkedHashSet<>();
 
     public MessageCodec(String signatureScheme, String key) {
         if (key == null || key.isEmpty()) {
@@ -86,17 +95,32 @@ public final class MessageCodec {
                 throw new InvalidMessageException("unsigned message refused (this kernel requires an HMAC signature)");
             if (!MessageDigest.isEqual(expected, signature)) // constant time: no timing oracle for forgers
                 throw new InvalidMessageException("message with a wrong HMAC signature refused");
+            if (!firstTimeSeen(signature))
+                throw new InvalidMessageException("a message already received was sent again (a replay) and refused");
         }
         try {
             JsonObject h = object(header, "header");
-            if (!h.has("msg_type"))
-                throw new InvalidMessageException("header without msg_type");
+            JsonElement type = h.get("msg_type");
+            if (type == null || !type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString())
+                throw new InvalidMessageException("header without a msg_type string");
             return new JupyterMessage(List.copyOf(frames.subList(0, delimiter)), h, object(parent, "parent_header"),
                     object(metadata, "metadata"), object(content, "content"),
                     List.copyOf(frames.subList(delimiter + 6, frames.size())));
         } catch (RuntimeException badJson) {
             throw new InvalidMessageException("unparsable message: " + badJson.getMessage());
         }
+    }
+
+    /** Records a signature; false when it was seen before. Each message has its own (its header has a fresh msg_id). */
+    private synchronized boolean firstTimeSeen(byte[] signature) {
+        if (!seenSignatures.add(new String(signature, StandardCharsets.US_ASCII)))
+            return false;
+        if (seenSignatures.size() > SIGNATURES_REMEMBERED) {
+            Iterator<String> oldest = seenSignatures.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return true;
     }
 
     private synchronized String sign(byte[]... parts) {
@@ -113,7 +137,31 @@ public final class MessageCodec {
             return new JsonObject();
         if (!e.isJsonObject())
             throw new InvalidMessageException(part + " is not a JSON object");
+        if (nestedDeeperThan(MAX_NESTING, e))
+            throw new InvalidMessageException(part + " is nested more than " + MAX_NESTING + " levels deep");
         return e.getAsJsonObject();
+    }
+
+    /**
+     * No message needs deeper JSON than this; Gson reads any depth, but printing or comparing
+     * JSON nested thousands of levels deep overflows the stack.
+     */
+    private static final int MAX_NESTING = 100;
+
+    /** Walks the tree with a queue of its own, not by recursion, which is what could overflow. */
+    private static boolean nestedDeeperThan(int limit, JsonElement root) {
+        record Level(JsonElement element, int depth) {}
+        ArrayDeque<Level> pending = new ArrayDeque<>(List.of(new Level(root, 1)));
+        while (!pending.isEmpty()) {
+            Level level = pending.pop();
+            if (level.depth() > limit)
+                return true;
+            if (level.element().isJsonObject())
+                level.element().getAsJsonObject().entrySet().forEach(e -> pending.push(new Level(e.getValue(), level.depth() + 1)));
+            else if (level.element().isJsonArray())
+                level.element().getAsJsonArray().forEach(e -> pending.push(new Level(e, level.depth() + 1)));
+        }
+        return false;
     }
 
     private static byte[] bytes(JsonObject o) {

@@ -85,6 +85,8 @@ class JavaEvaluatorTest {
         assertEquals("complete", java.assist().isComplete("int x = 1;").status());
         assertEquals("incomplete", java.assist().isComplete("if (true) {").status());
         assertEquals("invalid", java.assist().isComplete("}").status());
+        assertEquals("invalid", java.assist().isComplete("int 3x = 1;").status(), "parses as no Java");
+        assertEquals("complete", java.assist().isComplete("undefinedName.call()").status(), "only parsed, not compiled");
     }
 
     @Test

@@ -77,4 +77,39 @@ class MessageCodecTest {
         JupyterMessage m = codec.decode(frames);
         assertEquals("client-7", new String(m.identities().get(0), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void theSameMessageSentTwiceIsRefusedTheSecondTime() throws Exception {
+        MessageCodec client = new MessageCodec("hmac-sha256", "secret"), kernel = new MessageCodec("hmac-sha256", "secret");
+        List<byte[]> frames = client.encode(execute("1+1"));
+        kernel.decode(frames);
+        var replay = assertThrows(MessageCodec.InvalidMessageException.class, () -> kernel.decode(frames));
+        assertTrue(replay.getMessage().contains("replay"), replay.getMessage());
+        kernel.decode(client.encode(execute("1+1"))); // the same request anew has a fresh msg_id and signature
+    }
+
+    @Test
+    void jsonNestedThousandsDeepIsRefused() {
+        MessageCodec codec = new MessageCodec("hmac-sha256", "secret");
+        List<byte[]> frames = new ArrayList<>(codec.encode(execute("x")));
+        byte[] content = ("{\"code\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}").getBytes(StandardCharsets.UTF_8);
+        frames.set(5, content);
+        List<byte[]> signed = resign(frames, "secret");
+        var refused = assertThrows(MessageCodec.InvalidMessageException.class, () -> codec.decode(signed));
+        assertTrue(refused.getMessage().contains("nested"), refused.getMessage());
+    }
+
+    private static List<byte[]> resign(List<byte[]> frames, String key) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            for (int i = 2; i <= 5; i++)
+                mac.update(frames.get(i));
+            List<byte[]> signed = new ArrayList<>(frames);
+            signed.set(1, java.util.HexFormat.of().formatHex(mac.doFinal()).getBytes(StandardCharsets.US_ASCII));
+            return signed;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
