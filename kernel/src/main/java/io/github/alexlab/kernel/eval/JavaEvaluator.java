@@ -1,6 +1,7 @@
 package io.github.alexlab.kernel.eval;
 
 import com.google.gson.JsonObject;
+import io.github.alexlab.kernel.HeedsInterrupts;
 import io.github.alexlab.kernel.Notebook;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -135,9 +136,10 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /**
      * Stops the running cell (called from another thread: the kernel's control channel). First
-     * gently: the cell thread is interrupted. If it still runs after {@link #INTERRUPT_GRACE},
-     * JShell stops it, and with it the threads the cell started (JDK 17 stops them; JDK 20+ ends
-     * cell code at its next stop check).
+     * gently: the cell thread is interrupted. If it still runs after {@link #INTERRUPT_GRACE} (or,
+     * for code marked with {@link HeedsInterrupts}, after its last safe point, up to
+     * {@link HeedsInterrupts#LIMIT}), JShell stops it, and with it the threads the cell started
+     * (JDK 17 stops them; JDK 20+ ends cell code at its next stop check).
      */
     public void interrupt() {
         stopRequested = true;
@@ -147,6 +149,9 @@ public final class JavaEvaluator implements AutoCloseable {
         Thread enforcer = new Thread(() -> {
             try {
                 cell.join(INTERRUPT_GRACE.toMillis());
+                long limit = System.nanoTime() + HeedsInterrupts.LIMIT.toNanos();
+                while (cell.isAlive() && HeedsInterrupts.isHeeding(cell) && System.nanoTime() < limit)
+                    cell.join(50);
             } catch (InterruptedException e) {
                 return;
             }

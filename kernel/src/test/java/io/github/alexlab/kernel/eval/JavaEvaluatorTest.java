@@ -108,7 +108,7 @@ class JavaEvaluatorTest {
     void codeThatHeedsTheInterruptEndsByItselfAndKeepsItsResult() throws Exception {
         java.eval("int untilInterrupted() { int n = 0; while (!Thread.currentThread().isInterrupted()) n++; return n > 0 ? 42 : -1; }", "cell [13]", 1);
         java.beginCell();
-        interruptAfter(300);
+        interruptAfter(1000); // once the method runs, not while the cell compiles
         long t0 = System.nanoTime();
         CellError e = assertThrows(CellError.class, () -> java.eval("int kept = untilInterrupted();\nint notRun = 1;", "cell [14]", 1));
         assertEquals("Interrupted", e.name(), "the cell still counts as interrupted");
@@ -116,6 +116,20 @@ class JavaEvaluatorTest {
         java.beginCell();
         assertEquals(42, java.eval("kept", "cell [15]", 1).value(), "the assignment happened");
         assertEquals("CompilationError", assertThrows(CellError.class, () -> java.eval("notRun", "cell [16]", 1)).name());
+    }
+
+    @Test
+    void codeThatHeedsInterruptsGetsLongerThanTheGracePeriodToEnd() throws Exception {
+        long slowStepMillis = JavaEvaluator.INTERRUPT_GRACE.toMillis() + 1000;
+        java.eval("int slowSteps() { try (var heeding = io.github.alexlab.kernel.HeedsInterrupts.begin()) {"
+                + " while (true) { long end = System.currentTimeMillis() + " + slowStepMillis + ";"
+                + " while (System.currentTimeMillis() < end) { }" // a step longer than the grace period
+                + " if (Thread.interrupted()) return 7; } } }", "cell [19]", 1);
+        java.beginCell();
+        interruptAfter(1000); // once the step runs, not while the cell compiles
+        assertEquals("Interrupted", assertThrows(CellError.class, () -> java.eval("int afterSlowSteps = slowSteps();", "cell [20]", 1)).name());
+        java.beginCell();
+        assertEquals(7, java.eval("afterSlowSteps", "cell [21]", 1).value(), "not stopped by force halfway through a step");
     }
 
     @Test
