@@ -57,6 +57,7 @@ public final class JavaKernel implements Notebook.Frontend {
     private final KernelStdin stdin;
     // The kernel's own System.out and System.err: kept here, since a cell may replace System's.
     private PrintStream out, err;
+    private final java.util.Set<String> replacedStreams = new java.util.LinkedHashSet<>();
     private final History history = new History();
     private final MagicRegistry magics = MagicRegistry.withDefaults();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
@@ -191,6 +192,7 @@ public final class JavaKernel implements Notebook.Frontend {
         try {
             JavaEvaluator java = evaluator();
             java.beginCell();
+            java.beforeEachSnippet(this::restoreStandardStreams);
             if (cellInterrupted)
                 throw JavaEvaluator.interrupted();
             String helpTopic = helpTopic(code);
@@ -223,7 +225,7 @@ public final class JavaKernel implements Notebook.Frontend {
             reply.addProperty("execution_count", count);
         } finally {
             cellRunning = false;
-            reinstateStandardStreams();
+            noteRestoredStreams();
             stdin.endCell();
             flushStreams();
             iopub.setMuted(false);
@@ -450,26 +452,30 @@ public final class JavaKernel implements Notebook.Frontend {
 
     /**
      * A cell that replaced System.out, System.err or System.in (System.setOut(null), say) would leave
-     * every later cell without output or input: the kernel's own streams are put back, and the
-     * cell is told so.
+     * every later snippet without output or input, and javac itself needs System.err: the kernel's
+     * own streams are put back before each snippet, and at the end of the cell it says so.
      */
-    private void reinstateStandardStreams() {
-        List<String> replaced = new java.util.ArrayList<>();
+    private void restoreStandardStreams() {
         if (System.out != out) {
             System.setOut(out);
-            replaced.add("System.out");
+            replacedStreams.add("System.out");
         }
         if (System.err != err) {
             System.setErr(err);
-            replaced.add("System.err");
+            replacedStreams.add("System.err");
         }
         if (System.in != stdin) {
             System.setIn(stdin);
-            replaced.add("System.in");
+            replacedStreams.add("System.in");
         }
-        if (!replaced.isEmpty())
-            err.println("note: this cell replaced " + String.join(", ", replaced)
+    }
+
+    private void noteRestoredStreams() {
+        restoreStandardStreams();
+        if (!replacedStreams.isEmpty())
+            err.println("note: this cell replaced " + String.join(", ", replacedStreams)
                     + "; the kernel has put back its own, so that later cells can print and read");
+        replacedStreams.clear();
     }
 
     private void flushStreams() {

@@ -42,6 +42,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private final CodeAssist assist;
     private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
     private volatile boolean stopRequested;
+    private Runnable beforeEachSnippet = () -> {};
     // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.
     private byte[] heapReserve = new byte[HEAP_RESERVE_BYTES];
 
@@ -85,6 +86,7 @@ public final class JavaEvaluator implements AutoCloseable {
             if (stopRequested)
                 throw interrupted();
             int pieceLine = firstLine + lineOf(code, piece.start()) - 1;
+            beforeEachSnippet.run();
             List<SnippetEvent> events = shell.eval(piece.source());
             if (events.isEmpty()) // JShell gives up without a word when its compiler fails, e.g. on a full heap
                 throw new CellError("CompilerError", "the cell could not be compiled", List.of(
@@ -118,6 +120,11 @@ public final class JavaEvaluator implements AutoCloseable {
         if (stopRequested)
             throw interrupted();
         return outcome;
+    }
+
+    /** Runs {@code action} before each snippet is compiled and run (the kernel restores its streams). */
+    public void beforeEachSnippet(Runnable action) {
+        beforeEachSnippet = action;
     }
 
     /** A new cell starts: forget an interrupt aimed at the previous one. */
