@@ -40,6 +40,14 @@ class SurvivalTest(unittest.TestCase):
                 reply, outputs = k.execute("System.setOut(null);\nSystem.setErr(null);\nSystem.setIn(null);")
                 self.assertEqual(reply["status"], "ok", reply)
                 self.assertIn("replaced System.out, System.err, System.in", harness.stream_text(outputs, "stderr"))
+                # A cell may still capture its own output for a while.
+                reply, outputs = k.execute("var captured = new ByteArrayOutputStream();\nPrintStream shown = System.out;\n"
+                                           "System.setOut(new PrintStream(captured, true));\nSystem.out.println(\"inside\");\n"
+                                           "System.setOut(shown);\ncaptured.toString().strip()")
+                self.assertEqual(reply["status"], "ok", reply)
+                self.assertEqual(harness.stream_text(outputs), "")
+                self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"],
+                                 ['inside'])
                 _, outputs = k.execute('System.out.println("printed");\nSystem.err.println("warned");')
                 self.assertEqual(harness.stream_text(outputs), "printed\n")
                 self.assertEqual(harness.stream_text(outputs, "stderr"), "warned\n")

@@ -192,7 +192,7 @@ public final class JavaKernel implements Notebook.Frontend {
         try {
             JavaEvaluator java = evaluator();
             java.beginCell();
-            java.beforeEachSnippet(this::restoreStandardStreams);
+            java.beforeEachSnippet(() -> restoreStandardStreams(true));
             if (cellInterrupted)
                 throw JavaEvaluator.interrupted();
             String helpTopic = helpTopic(code);
@@ -452,26 +452,28 @@ public final class JavaKernel implements Notebook.Frontend {
 
     /**
      * A cell that replaced System.out, System.err or System.in (System.setOut(null), say) would leave
-     * every later snippet without output or input, and javac itself needs System.err: the kernel's
-     * own streams are put back before each snippet, and at the end of the cell it says so.
+     * every later cell without output or input: at the end of the cell the kernel's own streams are
+     * put back, and the cell is told so. A stream set to null is put back before the cell's next
+     * snippet already, since javac itself needs System.err; one replaced by another stream stays
+     * until the cell ends (a cell may capture its own output on purpose).
      */
-    private void restoreStandardStreams() {
-        if (System.out != out) {
+    private void restoreStandardStreams(boolean nullOnly) {
+        if (System.out != out && (System.out == null || !nullOnly)) {
             System.setOut(out);
             replacedStreams.add("System.out");
         }
-        if (System.err != err) {
+        if (System.err != err && (System.err == null || !nullOnly)) {
             System.setErr(err);
             replacedStreams.add("System.err");
         }
-        if (System.in != stdin) {
+        if (System.in != stdin && (System.in == null || !nullOnly)) {
             System.setIn(stdin);
             replacedStreams.add("System.in");
         }
     }
 
     private void noteRestoredStreams() {
-        restoreStandardStreams();
+        restoreStandardStreams(false);
         if (!replacedStreams.isEmpty())
             err.println("note: this cell replaced " + String.join(", ", replacedStreams)
                     + "; the kernel has put back its own, so that later cells can print and read");

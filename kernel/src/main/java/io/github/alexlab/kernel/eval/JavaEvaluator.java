@@ -122,7 +122,7 @@ public final class JavaEvaluator implements AutoCloseable {
         return outcome;
     }
 
-    /** Runs {@code action} before each snippet is compiled and run (the kernel restores its streams). */
+    /** Runs {@code action} before each snippet is compiled and run (the kernel restores streams set to null). */
     public void beforeEachSnippet(Runnable action) {
         beforeEachSnippet = action;
     }
