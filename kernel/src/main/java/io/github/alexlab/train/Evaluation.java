@@ -60,7 +60,7 @@ public final class Evaluation implements HtmlView {
         CrossEntropyLoss loss = new CrossEntropyLoss();
         model.train(false);
         for (Batch batch : data) {
-            if (Thread.interrupted())
+            if (Thread.currentThread().isInterrupted()) // left set: the caller is being interrupted too
                 throw new CancellationException("the evaluation was interrupted after " + e.examples + " examples");
             INDArray logits = model.forwardOnDevice(batch.images()); // on a GPU model: there and back
             e.lossSum += loss.forward(logits, batch.labels()) * batch.labels().length();

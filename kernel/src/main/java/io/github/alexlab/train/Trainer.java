@@ -184,6 +184,8 @@ public final class Trainer {
                 Notebook.updateDisplay(barId, last.note(!ended ? "stopped" : history.interrupted() ? "interrupted" : "done"));
             heeding.close();
         }
+        if (history.interrupted()) // the interrupt stands for the caller too: a loop of fits ends, not just this one
+            Thread.currentThread().interrupt();
         return history;
     }
 

@@ -110,6 +110,7 @@ class TrainerTest {
                 Thread.currentThread().interrupt();
         });
         History history = trainer.fit(train, test, 5);
+        assertTrue(Thread.interrupted(), "the interrupt stands for the caller of fit too");
         assertTrue(history.interrupted());
         assertEquals(1, history.epochs().size());
         assertEquals(2, history.steps());
