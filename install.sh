@@ -779,7 +779,8 @@ EOF2
 # jdk.jshell, jdk.management and jdk.unsupported (jdeps -summary over the jars' classes); javac reads
 # jars through jdk.zipfs; jdk.crypto.ec lets downloads use TLS. jlink adds what these require.
 # java.naming, java.net.http and java.scripting are not used by any jar or notebook (-0.4 MiB).
-BUNDLE_MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.prefs,java.sql,java.xml,jdk.compiler,jdk.jshell,jdk.jdi,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.incubator.vector
+# java.instrument: the kernel jar is also a Java agent (-javaagent), the guard against System.exit in cells.
+BUNDLE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.prefs,java.sql,java.xml,jdk.compiler,jdk.jshell,jdk.jdi,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.incubator.vector
 BUNDLE_MAX_BYTES=$((64 * 1024 * 1024))
 
 cmd_bundle() {

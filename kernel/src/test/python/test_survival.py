@@ -1,5 +1,6 @@
-"""Survival: a stack overflow, an exhausted heap and System.exit leave the kernel alive and
-answering, on every JDK under test."""
+"""Survival: a stack overflow, an exhausted heap, replaced standard streams and a thread that dies
+of an exception leave the kernel alive and answering, on every JDK under test. (Every way of
+exiting: test_lifecycle.py.)"""
 import unittest
 
 import harness
@@ -31,13 +32,34 @@ class SurvivalTest(unittest.TestCase):
                 self.assertEqual(reply["ename"], "OutOfMemoryError")
                 self.assertEqual(k.value("keep * 6"), "42")
 
-                for code in ["System.exit(0);", "Runtime.getRuntime().exit(3);", "Runtime.getRuntime().halt(1);"]:
-                    reply, _ = k.execute(code)
-                    self.assertEqual(reply["ename"], "KernelExitException", code)
-                    self.assertIn("would end the kernel", reply["evalue"])
-                    self.assertEqual(k.value("keep"), "7")
                 self.assertTrue(k.km.is_alive())
 
+    def test_replaced_streams_and_a_thread_that_dies(self):
+        for name in harness.kernel_names():
+            with self.subTest(kernel=name), harness.Kernel(name) as k:
+                reply, outputs = k.execute("System.setOut(null);\nSystem.setErr(null);\nSystem.setIn(null);")
+                self.assertEqual(reply["status"], "ok", reply)
+                self.assertIn("replaced System.out, System.err, System.in", harness.stream_text(outputs, "stderr"))
+                # A cell may still capture its own output for a while.
+                reply, outputs = k.execute("var captured = new ByteArrayOutputStream();\nPrintStream shown = System.out;\n"
+                                           "System.setOut(new PrintStream(captured, true));\nSystem.out.println(\"inside\");\n"
+                                           "System.setOut(shown);\ncaptured.toString().strip()")
+                self.assertEqual(reply["status"], "ok", reply)
+                self.assertEqual(harness.stream_text(outputs), "")
+                self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"],
+                                 ['inside'])
+                _, outputs = k.execute('System.out.println("printed");\nSystem.err.println("warned");')
+                self.assertEqual(harness.stream_text(outputs), "printed\n")
+                self.assertEqual(harness.stream_text(outputs, "stderr"), "warned\n")
+                self.assertEqual(k.value("1 + 1"), "2")
+
+                # Python shows the exception that ends a thread; so do we, in the cell's stderr.
+                reply, outputs = k.execute('new Thread(() -> { throw new AssertionError("boom"); }, "worker").start();\n'
+                                           'Thread.sleep(200);')
+                self.assertEqual(reply["status"], "ok", reply)
+                shown = harness.stream_text(outputs, "stderr")
+                self.assertIn('Exception in thread "worker"', shown)
+                self.assertIn("java.lang.AssertionError: boom", shown)
 
 if __name__ == "__main__":
     unittest.main()

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.github.alexlab.kernel.eval.CellError;
 import io.github.alexlab.kernel.eval.CodeAssist;
 import io.github.alexlab.kernel.eval.CompilerWarmUp;
+import io.github.alexlab.kernel.eval.ExitGuard;
 import io.github.alexlab.kernel.eval.JavaEvaluator;
 import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
 import io.github.alexlab.kernel.magic.MagicRegistry;
@@ -55,6 +56,9 @@ public final class JavaKernel implements Notebook.Frontend {
     private final IOPub iopub;
     private final StreamOutput stdout, stderr;
     private final KernelStdin stdin;
+    // The kernel's own System.out and System.err: kept here, since a cell may replace System's.
+    private PrintStream out, err;
+    private final java.util.Set<String> replacedStreams = new java.util.LinkedHashSet<>();
     private final History history = new History();
     private final MagicRegistry magics = MagicRegistry.withDefaults();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
@@ -79,8 +83,10 @@ public final class JavaKernel implements Notebook.Frontend {
     void start() {
         // No autoflush: a PrintStream that flushes every write would send printf in pieces;
         // StreamOutput sends whole lines as they come, and the rest on a timer and at cell end.
-        System.setOut(new PrintStream(stdout, false, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, false, StandardCharsets.UTF_8));
+        out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+        err = new PrintStream(stderr, false, StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
         System.setIn(stdin);
         Notebook.attach(this);
         flusher.scheduleAtFixedRate(this::flushStreams, 100, 100, TimeUnit.MILLISECONDS);
@@ -197,6 +203,7 @@ public final class JavaKernel implements Notebook.Frontend {
         try {
             JavaEvaluator java = evaluator();
             java.beginCell();
+            java.beforeEachSnippet(() -> restoreStandardStreams(true));
             if (cellInterrupted)
                 throw JavaEvaluator.interrupted();
             String helpTopic = helpTopic(code);
@@ -208,7 +215,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 outcome = new CellRunner(java, magics).run(code, "cell [" + count + "]");
             flushStreams();
             if (outcome.hasValue() && !silent) {
-                JsonObject result = Notebook.renderers().bundle(outcome.value());
+                JsonObject result = java.render(outcome.value());
                 result.addProperty("execution_count", count);
                 iopub.publish("execute_result", result, request);
                 JsonElement text = result.getAsJsonObject("data").get("text/plain");
@@ -229,6 +236,7 @@ public final class JavaKernel implements Notebook.Frontend {
             reply.addProperty("execution_count", count);
         } finally {
             cellRunning = false;
+            noteRestoredStreams();
             stdin.endCell();
             flushStreams();
             iopub.setMuted(false);
@@ -293,7 +301,7 @@ public final class JavaKernel implements Notebook.Frontend {
         for (Map.Entry<String, JsonElement> e : expressions.entrySet()) {
             try {
                 Outcome value = java.eval(e.getValue().getAsString(), "user expression '" + e.getKey() + "'", 1);
-                JsonObject bundle = Notebook.renderers().bundle(value.value());
+                JsonObject bundle = java.render(value.value());
                 bundle.addProperty("status", "ok");
                 results.add(e.getKey(), bundle);
             } catch (CellError error) {
@@ -385,12 +393,17 @@ public final class JavaKernel implements Notebook.Frontend {
 
     // ---- control --------------------------------------------------------------------------------
 
+    /**
+     * Kernel &gt; Interrupt stops the running cell (see {@link JavaEvaluator#interrupt}). While no cell
+     * runs it does nothing: threads that earlier cells started on purpose keep running, as in IPython.
+     */
     private void interrupt(Channel channel, JupyterMessage request) {
-        if (cellRunning)
+        if (cellRunning) {
             cellInterrupted = true; // also stops a cell still waiting for JShell to start
-        JavaEvaluator java = evaluator.getNow(null);
-        if (java != null)
-            java.stop();
+            JavaEvaluator java = evaluator.getNow(null);
+            if (java != null)
+                java.interrupt();
+        }
         reply(channel, request, "interrupt_reply", new JsonObject());
     }
 
@@ -401,10 +414,8 @@ public final class JavaKernel implements Notebook.Frontend {
         Thread exit = new Thread(() -> {
             iopub.status("idle", request);
             sockets.drainIopub(1000);
-            JavaEvaluator java = evaluator.getNow(null);
-            if (java != null)
-                java.stop();
             sockets.close();
+            ExitGuard.allowKernelExit();
             Runtime.getRuntime().halt(0); // user threads or shutdown hooks must not keep a dead kernel alive
         }, "alexlab-shutdown");
         exit.start();
@@ -449,9 +460,39 @@ public final class JavaKernel implements Notebook.Frontend {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /**
+     * A cell that replaced System.out, System.err or System.in (System.setOut(null), say) would leave
+     * every later cell without output or input: at the end of the cell the kernel's own streams are
+     * put back, and the cell is told so. A stream set to null is put back before the cell's next
+     * snippet already, since javac itself needs System.err; one replaced by another stream stays
+     * until the cell ends (a cell may capture its own output on purpose).
+     */
+    private void restoreStandardStreams(boolean nullOnly) {
+        if (System.out != out && (System.out == null || !nullOnly)) {
+            System.setOut(out);
+            replacedStreams.add("System.out");
+        }
+        if (System.err != err && (System.err == null || !nullOnly)) {
+            System.setErr(err);
+            replacedStreams.add("System.err");
+        }
+        if (System.in != stdin && (System.in == null || !nullOnly)) {
+            System.setIn(stdin);
+            replacedStreams.add("System.in");
+        }
+    }
+
+    private void noteRestoredStreams() {
+        restoreStandardStreams(false);
+        if (!replacedStreams.isEmpty())
+            err.println("note: this cell replaced " + String.join(", ", replacedStreams)
+                    + "; the kernel has put back its own, so that later cells can print and read");
+        replacedStreams.clear();
+    }
+
     private void flushStreams() {
-        System.out.flush(); // through the PrintStream: it may hold characters not yet encoded
-        System.err.flush();
+        out.flush(); // through the PrintStream: it may hold characters not yet encoded
+        err.flush();
         stdout.flush();
         stderr.flush();
     }

@@ -3,6 +3,7 @@ package io.github.alexlab.kernel;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.alexlab.kernel.eval.ExitGuard;
 
 import java.io.File;
 import java.io.IOException;
@@ -73,6 +74,7 @@ final class KernelSpec {
         argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // The kernel's java is the one running this (argv[0] above), so its version is ours.
         jvmFlags(Runtime.version().feature()).forEach(argv::add);
+        exitGuardAgent().ifPresent(argv::add);
         argv.add("-cp");
         argv.add(classpathOfThisJar());
         argv.add(Main.class.getName());
@@ -94,6 +96,16 @@ final class KernelSpec {
                     Files.copy(in, target.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
             }
         System.out.println(target.toAbsolutePath());
+    }
+
+    /** {@code -javaagent:} with the kernel jar: {@link ExitGuard} keeps cells from ending the JVM (not when run from classes). */
+    private static java.util.Optional<String> exitGuardAgent() {
+        try {
+            Path jar = Path.of(ExitGuard.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(jar) ? java.util.Optional.of("-javaagent:" + jar.toAbsolutePath()) : java.util.Optional.empty();
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The folder of jars the kernel runs from, as a {@code dir/*} class path. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,12 +51,17 @@ public final class Evaluation implements HtmlView {
         return of(model, data, classNames, examplesDone -> {});
     }
 
-    /** The same, telling {@code progress} how many examples are done after each batch. */
+    /**
+     * The same, telling {@code progress} how many examples are done after each batch. Kernel &gt;
+     * Interrupt ends it between two batches with a {@link CancellationException}.
+     */
     public static Evaluation of(Layer model, Iterable<Batch> data, List<String> classNames, LongConsumer progress) {
         Evaluation e = new Evaluation(classNames);
         CrossEntropyLoss loss = new CrossEntropyLoss();
         model.train(false);
         for (Batch batch : data) {
+            if (Thread.currentThread().isInterrupted()) // left set: the caller is being interrupted too
+                throw new CancellationException("the evaluation was interrupted after " + e.examples + " examples");
             INDArray logits = model.forwardOnDevice(batch.images()); // on a GPU model: there and back
             e.lossSum += loss.forward(logits, batch.labels()) * batch.labels().length();
             e.count(loss.probabilities(), batch.labels());

@@ -24,6 +24,7 @@ public final class History {
     private final String name;
     private final List<Epoch> epochs = new ArrayList<>();
     private boolean interrupted;
+    private int steps;
 
     public History(String name) {
         this.name = name;
@@ -35,6 +36,15 @@ public final class History {
 
     void markInterrupted() {
         interrupted = true;
+    }
+
+    void countStep() {
+        steps++;
+    }
+
+    /** How many optimizer steps the run finished (an interrupted run may end inside an epoch). */
+    public int steps() {
+        return steps;
     }
 
     public String name() {
@@ -66,7 +76,7 @@ public final class History {
      * 4.8e-4, seconds to a tenth.
      */
     public Table toTable() {
-        Table t = Table.create(name);
+        Table t = Table.create(interrupted ? name + " (interrupted after " + steps + " steps)" : name);
         t.addColumns(IntColumn.create("epoch", epochs.stream().mapToInt(Epoch::epoch).toArray()),
                 column("learning rate", Epoch::learningRate, x -> Numbers.significant(x, 3)),
                 column("train loss", Epoch::trainLoss, x -> Numbers.significant(x, 4)),
@@ -104,7 +114,7 @@ public final class History {
     @Override
     public String toString() {
         Epoch e = last();
-        return name + ": " + epochs.size() + " epochs" + (interrupted ? " (interrupted)" : "")
+        return name + ": " + epochs.size() + " epochs" + (interrupted ? " (interrupted after " + steps + " steps)" : "")
                 + (e == null ? "" : String.format(java.util.Locale.ROOT, ", last: train loss %.4f, train accuracy %.3f, test accuracy %.3f",
                 e.trainLoss(), e.trainAccuracy(), e.testAccuracy()));
     }

@@ -64,7 +64,9 @@ public final class SGD {
         this.parameters = List.copyOf(parameters);
         this.velocities = new ArrayList<>(Collections.nCopies(parameters.size(), null));
         this.gpuVelocities = new ArrayList<>(Collections.nCopies(parameters.size(), null));
-        setLearningRate(learningRate);
+        if (!(learningRate > 0 && Double.isFinite(learningRate)))
+            throw new IllegalArgumentException("learning rate must be more than 0, got " + learningRate);
+        this.learningRate = learningRate;
     }
 
     /** Sets the momentum m, in [0, 1): 0 is plain SGD, AlexNet used 0.9. Returns this. */
@@ -99,10 +101,15 @@ public final class SGD {
         return learningRate;
     }
 
-    /** Changes lr for the next steps, e.g. from a {@link LearningRateSchedule}; must be more than 0. */
+    /**
+     * Changes lr for the next steps, e.g. from a {@link LearningRateSchedule}. 0 is allowed (as in
+     * PyTorch): a schedule that ends at 0, such as cosine down to 0, gives it at its end and after,
+     * and a step then leaves the weights as they are. The rate a run starts with (the constructor's)
+     * must be more than 0: a run that cannot learn at all is surely a mistake.
+     */
     public void setLearningRate(double learningRate) {
-        if (!(learningRate > 0 && Double.isFinite(learningRate)))
-            throw new IllegalArgumentException("learning rate must be more than 0, got " + learningRate);
+        if (!(learningRate >= 0 && Double.isFinite(learningRate)))
+            throw new IllegalArgumentException("learning rate must be 0 or more, got " + learningRate);
         this.learningRate = learningRate;
     }
 

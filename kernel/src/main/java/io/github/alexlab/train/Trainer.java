@@ -2,6 +2,7 @@ package io.github.alexlab.train;
 
 import io.github.alexlab.data.Batch;
 import io.github.alexlab.data.DataLoader;
+import io.github.alexlab.kernel.HeedsInterrupts;
 import io.github.alexlab.kernel.Notebook;
 import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
@@ -15,6 +16,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.IntConsumer;
 
 /**
  * Trains a classifier with mini-batch SGD and cross-entropy, epoch by epoch:
@@ -24,8 +27,11 @@ import java.util.List;
  * </pre>
  * In a notebook it shows a progress bar that redraws in place and loss/accuracy curves that grow
  * after every epoch; elsewhere it prints one line per epoch. Kernel &gt; Interrupt stops it after
- * the batch it is on: the model keeps the weights of the last finished step and can be evaluated,
- * saved or trained further. Afterwards the model is in evaluation mode (dropout off).
+ * the step it is on (or during the test pass): fit returns its History, marked interrupted, and
+ * the model keeps the weights of the last finished step and can be evaluated, saved or trained
+ * further. (The kernel interrupts the cell's thread and waits a moment before it stops a cell by
+ * force; checking between steps is what lets training end whole within that moment.) Afterwards
+ * the model is in evaluation mode (dropout off).
  * <p>
  * It trains where the model is: after {@code model.to(Device.gpu(0))} each batch is copied to the
  * GPU, and forward, loss, backward and the SGD step all run there; only the N x K log-probabilities
@@ -43,6 +49,7 @@ public final class Trainer {
     private LearningRateSchedule schedule;
     private List<String> classNames;
     private boolean quiet;
+    private IntConsumer afterEachStep = stepsDone -> {};
 
     public Trainer(Layer model, SGD optimizer) {
         this.model = model;
@@ -58,6 +65,15 @@ public final class Trainer {
     /** Class names for the confusion matrix of {@link #evaluate}; default "0", "1", ... */
     public Trainer classNames(List<String> names) {
         this.classNames = List.copyOf(names);
+        return this;
+    }
+
+    /**
+     * Calls {@code hook} after every optimizer step with the number of steps this fit has done,
+     * e.g. to record a gradient norm or a copy of the weights.
+     */
+    public Trainer afterEachStep(IntConsumer hook) {
+        this.afterEachStep = hook == null ? stepsDone -> {} : hook;
         return this;
     }
 
@@ -79,6 +95,9 @@ public final class Trainer {
         String barId = live ? Notebook.display(new Progress(1, epochs, 0, batches, Double.NaN, Double.NaN, 0, "")) : null;
         String chartId = null;
         Progress last = null;
+        boolean ended = false; // false: stopped by an exception (or, on JDK 17, a forced stop)
+        // Kernel > Interrupt: we stop at the next step boundary, so the kernel need not stop us by force.
+        HeedsInterrupts heeding = HeedsInterrupts.begin();
         try {
             epochLoop:
             for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -94,7 +113,7 @@ public final class Trainer {
                         break epochLoop;
                     }
                     if (schedule != null)
-                        optimizer.setLearningRate(schedule.rate(epoch - 1 + (double) b / batches));
+                        setScheduledRate(epoch - 1 + (double) b / batches, history);
                     NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
                     model.zeroGradients();
                     long n = batch.labels().length();
@@ -110,6 +129,8 @@ public final class Trainer {
                         model.backwardToParameters(loss.backward()); // the images need no gradient
                     }
                     optimizer.step();
+                    history.countStep();
+                    afterEachStep.accept(history.steps());
                     seen += n;
                     b++;
                     last = new Progress(epoch, epochs, b, batches, lossSum / seen, (double) correct / seen, seconds(start), "");
@@ -118,23 +139,32 @@ public final class Trainer {
                 }
                 double trainSeconds = seconds(epochStart); // the evaluation below is not part of an epoch's time
                 double testLoss = Double.NaN, testAccuracy = Double.NaN;
+                boolean interruptedInTest = false;
                 if (test != null) {
                     Evaluation e;
-                    if (live && last != null) { // the test pass takes seconds: count its images on the same bar
-                        Progress trained = last;
-                        Notebook.updateDisplay(barId, trained.evaluating(0, test.size()));
-                        e = Evaluation.of(model, test, classNames, done -> {
-                            if (redraw.due())
-                                Notebook.updateDisplay(barId, trained.evaluating(done, test.size()));
-                        });
-                    } else {
-                        e = evaluate(test);
+                    try {
+                        if (live && last != null) { // the test pass takes seconds: count its images on the same bar
+                            Progress trained = last;
+                            Notebook.updateDisplay(barId, trained.evaluating(0, test.size()));
+                            e = Evaluation.of(model, test, classNames, done -> {
+                                if (redraw.due())
+                                    Notebook.updateDisplay(barId, trained.evaluating(done, test.size()));
+                            });
+                        } else {
+                            e = evaluate(test);
+                        }
+                        testLoss = e.loss();
+                        testAccuracy = e.accuracy();
+                    } catch (CancellationException interruptedDuringTest) {
+                        interruptedInTest = true; // the epoch's steps are all done: its row stays, without test figures
                     }
-                    testLoss = e.loss();
-                    testAccuracy = e.accuracy();
                 }
                 history.add(new History.Epoch(epoch, optimizer.learningRate(), lossSum / seen, (double) correct / seen,
                         testLoss, testAccuracy, trainSeconds));
+                if (interruptedInTest) {
+                    history.markInterrupted();
+                    break;
+                }
                 if (live) {
                     Curves curves = new Curves(history);
                     if (chartId == null)
@@ -145,14 +175,33 @@ public final class Trainer {
                     System.out.println(history.last());
                 }
             }
+            ended = true;
         } finally {
             model.train(false);
             batchOnGpu.free(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
             loss.freeGpuBuffers();
             if (live && last != null)
-                Notebook.updateDisplay(barId, last.note(history.interrupted() ? "interrupted" : "done"));
+                Notebook.updateDisplay(barId, last.note(!ended ? "stopped" : history.interrupted() ? "interrupted" : "done"));
+            heeding.close();
         }
+        if (history.interrupted()) // the interrupt stands for the caller too: a loop of fits ends, not just this one
+            Thread.currentThread().interrupt();
         return history;
+    }
+
+    /**
+     * The schedule's rate for this point of the run. A schedule that has come down to 0 (the end of
+     * cosine(lr, epochs, 0), when fit runs for more epochs than the schedule covers) makes steps
+     * that change nothing: the run goes on, as a student who asked for more epochs expects, and
+     * says once why the numbers stand still.
+     */
+    private void setScheduledRate(double epoch, History history) {
+        double rate = schedule.rate(epoch);
+        if (rate == 0 && optimizer.learningRate() != 0 && !quiet)
+            System.err.printf(java.util.Locale.ROOT, "note: the learning-rate schedule %s is at 0 from epoch %d of this run:"
+                    + " these steps leave the weights as they are. To train further, give the trainer a new schedule"
+                    + " (trainer.schedule(...)).%n", schedule, (int) epoch + 1);
+        optimizer.setLearningRate(rate);
     }
 
     /** Accuracy, loss and confusion matrix on a data set (evaluation mode). */

@@ -129,6 +129,9 @@ class SgdTest {
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(w), Double.NaN));
         assertTrue(e.getMessage().endsWith("got NaN"), e.getMessage());
         var sgd = new SGD(List.of(w), 0.01);
+        var atTheEndOfASchedule = new SGD(List.of(w), 0.01);
+        atTheEndOfASchedule.setLearningRate(0); // steps that change nothing
+        assertEquals(0, atTheEndOfASchedule.learningRate());
         e = assertThrows(IllegalArgumentException.class, () -> sgd.setLearningRate(-0.5));
         assertTrue(e.getMessage().endsWith("got -0.5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> sgd.momentum(1));

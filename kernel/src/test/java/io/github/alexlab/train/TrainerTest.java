@@ -67,4 +67,67 @@ class TrainerTest {
         Evaluation e = Evaluation.of(model, new DataLoader(DATA.test(), 250), FashionMnist.CLASS_NAMES);
         assertTrue(e.accuracy() >= 0 && e.accuracy() <= 1 && Double.isFinite(e.loss()), e.toString());
     }
+
+    private static java.util.List<org.nd4j.linalg.api.ndarray.INDArray> weights(Sequential model) {
+        return model.parameters().stream().map(p -> p.value().dup()).toList();
+    }
+
+    @Test
+    void anInterruptedFitReturnsItsHistoryAndTheWeightsOfItsLastStep() throws Exception {
+        Sequential model = LeNet5.modern();
+        DataLoader train = new DataLoader(DATA.train(), 32).shuffle(3);
+        SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
+        AtomicReference<java.util.List<org.nd4j.linalg.api.ndarray.INDArray>> afterLastStep = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger stepsSeen = new java.util.concurrent.atomic.AtomicInteger();
+        Trainer trainer = new Trainer(model, sgd).quiet().afterEachStep(steps -> {
+            stepsSeen.set(steps);
+            afterLastStep.set(weights(model));
+        });
+        AtomicReference<History> result = new AtomicReference<>();
+        Thread training = new Thread(() -> result.set(trainer.fit(train, null, 1000)));
+        training.start();
+        Thread.sleep(1000);
+        training.interrupt();
+        training.join(10_000);
+        History history = result.get();
+        assertTrue(history.interrupted());
+        assertTrue(history.steps() > 0 && history.steps() == stepsSeen.get(), history.steps() + " vs " + stepsSeen.get());
+        assertTrue(history.toString().contains("(interrupted after " + history.steps() + " steps)"), history.toString());
+        assertTrue(history.toTable().name().contains("interrupted"), history.toTable().name());
+        java.util.List<org.nd4j.linalg.api.ndarray.INDArray> now = weights(model);
+        for (int i = 0; i < now.size(); i++)
+            assertEquals(afterLastStep.get().get(i), now.get(i), "parameter " + i + " differs from the weights after step " + history.steps());
+    }
+
+    @Test
+    void anInterruptDuringTheTestPassKeepsTheEpoch() throws Exception {
+        Sequential model = LeNet5.modern();
+        DataLoader train = new DataLoader(DATA.train(), 64).limit(128);
+        DataLoader test = new DataLoader(DATA.test(), 10);
+        Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.01)).quiet();
+        trainer.afterEachStep(steps -> {
+            if (steps == 2) // the epoch's last step: interrupt what comes next, the test pass
+                Thread.currentThread().interrupt();
+        });
+        History history = trainer.fit(train, test, 5);
+        assertTrue(Thread.interrupted(), "the interrupt stands for the caller of fit too");
+        assertTrue(history.interrupted());
+        assertEquals(1, history.epochs().size());
+        assertEquals(2, history.steps());
+        assertTrue(Double.isNaN(history.last().testAccuracy()), "no test figures from a cut-short test pass");
+    }
+
+    /** Notebook 03: a cosine schedule down to 0 over the first run, then fit for more epochs than it covers. */
+    @Test
+    void trainingPastTheEndOfAScheduleThatEndsAtZeroGoesOn() {
+        Sequential model = LeNet5.modern();
+        DataLoader train = new DataLoader(DATA.train(), 64).limit(256);
+        Trainer trainer = new Trainer(model, new SGD(model.parameters(), 0.05).momentum(0.9)).quiet()
+                .schedule(LearningRate.cosine(0.05, 1, 0));
+        trainer.fit(train, null, 1);
+        History more = trainer.fit(train, null, 3);
+        assertEquals(3, more.epochs().size());
+        assertEquals(0.0, more.last().learningRate(), "past its end the schedule stays at its minimum");
+        assertTrue(Double.isFinite(more.last().trainLoss()));
+    }
 }

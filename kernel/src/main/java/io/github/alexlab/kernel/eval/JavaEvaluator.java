@@ -1,13 +1,18 @@
 package io.github.alexlab.kernel.eval;
 
+import com.google.gson.JsonObject;
+import io.github.alexlab.kernel.HeedsInterrupts;
+import io.github.alexlab.kernel.Notebook;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.spi.ExecutionControl;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +45,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private final CodeAssist assist;
     private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
     private volatile boolean stopRequested;
+    private Runnable beforeEachSnippet = () -> {};
     // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.
     private byte[] heapReserve = new byte[HEAP_RESERVE_BYTES];
 
@@ -53,6 +59,7 @@ public final class JavaEvaluator implements AutoCloseable {
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator))
             if (!entry.isBlank())
                 shell.addToClasspath(entry);
+        ExitGuard.guardCells();
         for (String snippet : startupSnippets) {
             try {
                 eval(snippet, "startup", 1);
@@ -86,6 +93,7 @@ public final class JavaEvaluator implements AutoCloseable {
                 throw interrupted();
             pieceLine += lineOf(code, lineCountedTo, piece.start()) - 1;
             lineCountedTo = piece.start();
+            beforeEachSnippet.run();
             List<SnippetEvent> events = shell.eval(piece.source());
             if (events.isEmpty()) // JShell gives up without a word when its compiler fails, e.g. on a full heap
                 throw new CellError("CompilerError", "the cell could not be compiled", List.of(
@@ -121,18 +129,65 @@ public final class JavaEvaluator implements AutoCloseable {
         return outcome;
     }
 
+    /** Runs {@code action} before each snippet is compiled and run (the kernel restores streams set to null). */
+    public void beforeEachSnippet(Runnable action) {
+        beforeEachSnippet = action;
+    }
+
     /** A new cell starts: forget an interrupt aimed at the previous one. */
     public void beginCell() {
         stopRequested = false;
         engine.clearStop();
     }
 
-    /** Stops the running cell (called from another thread: the kernel's control channel). */
-    public void stop() {
+    /**
+     * How long a cell may take to end by itself after Kernel &gt; Interrupt before it is stopped by
+     * force. Code that heeds the interrupt (Thread.sleep, input, the Trainer between two steps)
+     * ends cleanly within it and keeps its result; a forced stop lands anywhere, even halfway
+     * through an optimizer step, and loses the value the cell was computing.
+     */
+    public static final Duration INTERRUPT_GRACE = Duration.ofMillis(1500);
+
+    /**
+     * Stops the running cell (called from another thread: the kernel's control channel). First
+     * gently: the cell thread is interrupted. If it still runs after {@link #INTERRUPT_GRACE} (or,
+     * for code marked with {@link HeedsInterrupts}, after its last safe point, up to
+     * {@link HeedsInterrupts#LIMIT}), JShell stops it, and with it the threads the cell started
+     * (JDK 17 stops them; JDK 20+ ends cell code at its next stop check).
+     */
+    public void interrupt() {
         stopRequested = true;
-        engine.requestStop();
-        shell.stop();
-        engine.stopThreadsStartedByCells();
+        Thread cell = engine.interruptCellThread();
+        if (cell == null)
+            return; // compiling, or between two snippets: the flags stop the cell
+        Thread enforcer = new Thread(() -> {
+            try {
+                cell.join(INTERRUPT_GRACE.toMillis());
+                long limit = System.nanoTime() + HeedsInterrupts.LIMIT.toNanos();
+                while (cell.isAlive() && HeedsInterrupts.isHeeding(cell) && System.nanoTime() < limit)
+                    cell.join(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (cell.isAlive())
+                shell.stop();
+        }, "alexlab-interrupt");
+        enforcer.setDaemon(true);
+        enforcer.start();
+    }
+
+    /**
+     * The MIME bundle of a cell's value. Rendering calls the value's own code (toString, a
+     * renderer), so it runs on a cell thread, where an interrupt can stop it.
+     */
+    public JsonObject render(Object value) throws CellError {
+        try {
+            return (JsonObject) engine.callOnCellThread(() -> Notebook.renderers().bundle(value));
+        } catch (ExecutionControl.StoppedException e) {
+            throw interrupted();
+        } catch (ExecutionControl.UserException | ExecutionControl.InternalException e) {
+            throw new CellError("RenderError", e.getMessage(), List.of("RenderError: the value could not be shown: " + e.getMessage()));
+        }
     }
 
     private CellError runtimeError(JShellException e) {

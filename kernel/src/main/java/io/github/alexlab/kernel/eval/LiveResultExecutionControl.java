@@ -4,11 +4,12 @@ import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
+import jdk.jshell.spi.SPIResolutionException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.Callable;
 
 /**
  * Runs cells in this JVM, like JShell's own local engine, and keeps the live value of the last
@@ -19,13 +20,20 @@ import java.util.stream.Stream;
  * it weaves stop checks into loops and interrupts the thread. Both make {@code while (true) {}}
  * interruptible. We hand it a small trampoline method so that its thread and stop logic stay in
  * charge while we catch the returned value.
+ * <p>
+ * The trampoline runs the cell's code on a thread of ours, the <em>cell thread</em>, in a thread
+ * group of ours inside JShell's: JShell's stop still reaches it and the threads it starts, and an
+ * exception that ends such a thread is shown instead of swallowed (JShell's group drops it).
+ * Everything that calls user code for a cell runs there, the rendering of its value and the
+ * message of its exception included, so that Kernel &gt; Interrupt can stop a toString that never
+ * returns.
  */
 public final class LiveResultExecutionControl extends LocalExecutionControl {
     private static final Method TRAMPOLINE;
 
     static {
         try {
-            TRAMPOLINE = LiveResultExecutionControl.class.getDeclaredMethod("runPendingSnippet");
+            TRAMPOLINE = LiveResultExecutionControl.class.getDeclaredMethod("runPendingWork");
             TRAMPOLINE.setAccessible(true);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
@@ -33,10 +41,12 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     }
 
     // One cell runs at a time, so the trampoline's hand-over can be static.
-    private static volatile Method pendingSnippet;
+    private static volatile Callable<?> pendingWork;
+    private static volatile Object workResult;
     private static volatile Object lastValue;
+    private static volatile UserException userError; // the cell's exception, described on the cell thread
     private static volatile boolean stopPending; // an interrupt that came while the cell was compiling
-    private static volatile ThreadGroup snippetThreads; // where cells run, and the threads they start
+    private static volatile Thread cellThread; // runs the cell's code now; null between snippets
 
     /** The value the last executed snippet returned (a boxed primitive for primitive expressions). */
     public Object lastValue() {
@@ -45,67 +55,165 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
 
     @Override
     protected String invoke(Method doitMethod) throws Exception {
-        pendingSnippet = doitMethod;
         lastValue = null;
+        String shown = runTrampoline(() -> doitMethod.invoke(null));
+        lastValue = workResult;
+        return shown;
+    }
+
+    private String runTrampoline(Callable<?> work) throws Exception {
+        pendingWork = work;
+        workResult = null;
+        userError = null;
         try {
             return super.invoke(TRAMPOLINE);
         } finally {
-            pendingSnippet = null;
+            pendingWork = null;
         }
     }
 
-    @SuppressWarnings("unused") // called reflectively through TRAMPOLINE on the snippet thread
-    private static Object runPendingSnippet() throws Throwable {
-        snippetThreads = Thread.currentThread().getThreadGroup();
-        if (stopPending) // JShell.stop() does nothing while no user code runs: honour it here
-            throw new ThreadDeath();
+    /** A snippet that failed: its exception as the cell thread described it, not as JShell would here. */
+    @Override
+    public String invoke(String className, String methodName)
+            throws RunException, InternalException, EngineTerminationException {
         try {
-            Object value = pendingSnippet.invoke(null);
-            lastValue = value;
-            return value;
-        } catch (InvocationTargetException e) {
-            throw e.getCause(); // so the engine sees the user's exception (or ThreadDeath) as its own
+            return super.invoke(className, methodName);
+        } catch (UserException e) {
+            throw describedOrAsIs(e);
         }
     }
 
-    /** The cell is to stop: before its code starts, or (with JShell's own stop) while it runs. */
-    public void requestStop() {
+    private static UserException describedOrAsIs(UserException e) {
+        UserException described = userError;
+        userError = null;
+        return described != null && DescribedOnCellThread.class.getName().equals(e.causeExceptionClass()) ? described : e;
+    }
+
+    /**
+     * Runs kernel work that calls user code, such as rendering a cell's value, on a cell thread:
+     * where Kernel &gt; Interrupt reaches it. Returns its result; its exception is thrown as a
+     * {@link UserException}, an interrupt as {@link StoppedException}.
+     */
+    public Object callOnCellThread(Callable<?> work) throws UserException, StoppedException, InternalException {
+        try {
+            clientCodeEnter(); // lets JShell's stop act while the work runs
+            runTrampoline(work);
+            return workResult;
+        } catch (InvocationTargetException e) {
+            throw describedOrAsIs(new UserException(String.valueOf(e.getCause()), e.getCause().getClass().getName(), null));
+        } catch (UserException | StoppedException | InternalException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InternalException(e.toString());
+        } finally {
+            clientCodeLeave();
+        }
+    }
+
+    @SuppressWarnings({"unused", "removal"}) // called reflectively through TRAMPOLINE on JShell's snippet thread
+    private static Object runPendingWork() throws Throwable {
+        Throwable[] failure = new Throwable[1];
+        Callable<?> work = pendingWork;
+        Thread worker = new Thread(new CellThreads(Thread.currentThread().getThreadGroup()), () -> {
+            try {
+                workResult = work.call();
+            } catch (Throwable t) {
+                failure[0] = describe(t instanceof InvocationTargetException ite ? ite.getCause() : t);
+            }
+        }, "cell");
+        cellThread = worker;
+        try {
+            if (stopPending) // JShell.stop() does nothing while no user code runs: honour it here
+                throw new ThreadDeath();
+            worker.start();
+            while (worker.isAlive()) {
+                try {
+                    worker.join();
+                } catch (InterruptedException stopOnJdk20Plus) {
+                    // JShell's stop interrupts every thread of its group and makes cell code throw
+                    // at its next stop check: the cell thread ends soon, and what it threw tells.
+                }
+            }
+        } finally {
+            cellThread = null;
+        }
+        if (failure[0] != null)
+            throw failure[0];
+        return null; // the value stays in workResult: JShell would call its toString here, unstoppably
+    }
+
+    /**
+     * What the cell threw, made safe to hand to JShell: an interrupt and an unresolved reference
+     * go as they are; any other exception is described here, on the cell thread, because its
+     * getMessage is user code that may never return.
+     */
+    @SuppressWarnings("removal")
+    private static Throwable describe(Throwable t) {
+        if (t instanceof ThreadDeath || t instanceof SPIResolutionException)
+            return t;
+        userError = asUserException(t, 0);
+        return new DescribedOnCellThread();
+    }
+
+    private static UserException asUserException(Throwable t, int depth) {
+        UserException e = new UserException(messageOf(t), t.getClass().getName(), t.getStackTrace());
+        if (t.getCause() != null && t.getCause() != t && depth < 20)
+            e.initCause(asUserException(t.getCause(), depth + 1));
+        return e;
+    }
+
+    @SuppressWarnings("removal")
+    private static String messageOf(Throwable t) {
+        try {
+            return t.getLocalizedMessage();
+        } catch (ThreadDeath stopped) {
+            throw stopped;
+        } catch (Throwable failed) {
+            return "(its getMessage() failed: " + failed.getClass().getName() + ")";
+        }
+    }
+
+    /** Stands for the exception the cell thread described: JShell passes it on, we swap the description in. */
+    private static final class DescribedOnCellThread extends RuntimeException {
+        DescribedOnCellThread() {
+            super("described on the cell thread", null, false, false);
+        }
+    }
+
+    /** The cell thread and the threads it starts: an exception that ends one of them is shown. */
+    private static final class CellThreads extends ThreadGroup {
+        CellThreads(ThreadGroup jshellGroup) {
+            super(jshellGroup, "cell threads");
+        }
+
+        @Override
+        @SuppressWarnings("removal")
+        public void uncaughtException(Thread thread, Throwable e) {
+            if (e instanceof ThreadDeath)
+                return; // stopped by Kernel > Interrupt
+            // Like Java's own default handler, which JShell replaces with one that says nothing.
+            System.err.print("Exception in thread \"" + thread.getName() + "\" (started by a cell) ");
+            e.printStackTrace();
+            System.err.flush();
+        }
+    }
+
+    /**
+     * Kernel &gt; Interrupt, the gentle way: interrupts the cell thread, so that code that checks
+     * ({@code Thread.sleep}, {@code input}, the Trainer between steps) can end by itself.
+     * Returns that thread, or null when no cell code runs just now.
+     */
+    public Thread interruptCellThread() {
         stopPending = true;
+        Thread cell = cellThread;
+        if (cell != null)
+            cell.interrupt();
+        return cell;
     }
 
     /** A new cell begins. */
     public void clearStop() {
         stopPending = false;
-    }
-
-    /**
-     * After {@code JShell.stop()}: threads a cell started may outlive it on JDK 17, where JShell only
-     * stops its own snippet thread. They are stopped here too. (JDK 20+ has no Thread.stop, but
-     * there JShell's stop checks, woven into cell code, end such threads itself.)
-     */
-    @SuppressWarnings({"deprecation", "removal"})
-    public void stopThreadsStartedByCells() {
-        ThreadGroup group = snippetThreads;
-        if (group == null)
-            return;
-        Thread[] threads = new Thread[group.activeCount() + 8];
-        int n = group.enumerate(threads);
-        for (int i = 0; i < n; i++) {
-            try {
-                threads[i].stop();
-            } catch (UnsupportedOperationException noThreadStopOnThisJdk) {
-                return;
-            }
-        }
-    }
-
-    /** Snippet classes pass through {@link ExitGuard} so that System.exit cannot end the kernel. */
-    @Override
-    public void load(ClassBytecodes[] classes)
-            throws ClassInstallException, NotImplementedException, EngineTerminationException {
-        super.load(Stream.of(classes)
-                .map(c -> new ClassBytecodes(c.name(), ExitGuard.rewrite(c.bytecodes())))
-                .toArray(ClassBytecodes[]::new));
     }
 
     /** The provider JShell asks for an engine; it hands out one instance we keep a hold of. */
