@@ -64,6 +64,7 @@ public final class JavaKernel implements Notebook.Frontend {
     });
     private int executionCount;
     private volatile boolean cellRunning, cellInterrupted;
+    private final IdleCollector idleCollector = new IdleCollector(() -> cellRunning);
     private boolean compilerWarmUpStarted;
 
     JavaKernel(KernelSockets sockets) {
@@ -92,6 +93,7 @@ public final class JavaKernel implements Notebook.Frontend {
             }
             // After JShell, not beside it: on a two-core machine both at once delay the first cell.
             warmUpNd4j();
+            idleCollector.collectWhenIdle(); // start-up leaves much garbage (javac's, JShell's)
         }, "alexlab-start");
         starter.setDaemon(true);
         starter.start();
@@ -236,8 +238,9 @@ public final class JavaKernel implements Notebook.Frontend {
         // After the first cell, not before: that one should not share the CPU with the warm-up.
         if (!compilerWarmUpStarted) {
             compilerWarmUpStarted = true;
-            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS).start();
+            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS, idleCollector::collectWhenIdle).start();
         }
+        idleCollector.collectWhenIdle();
         return true;
     }
 
