@@ -38,7 +38,9 @@ final class KernelSpec {
             "-XX:+UseSerialGC",
             // Start small and keep at most 30 % of the heap free after a collection: javac and JShell
             // leave much garbage at start-up, and a laptop's memory belongs to the student's tensors.
-            "-Xms64m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"
+            // The heap shrinks at once, not over four full collections: after a cell that needed
+            // a big heap (a 50 MB string printed), the next idle collection gives it back.
+            "-Xms64m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps"
     );
 
     /**
