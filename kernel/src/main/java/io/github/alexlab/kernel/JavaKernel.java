@@ -212,10 +212,10 @@ public final class JavaKernel implements Notebook.Frontend {
         } catch (CellError e) {
             failed = true;
             flushStreams();
-            JsonObject error = errorContent(e.name(), e.getMessage(), e.traceback());
+            JsonObject error = errorContent(e.name(), e.getMessage(), e.shownTraceback());
             if (!silent)
                 iopub.publish("error", error, request);
-            reply = errorContent(e.name(), e.getMessage(), e.traceback());
+            reply = errorContent(e.name(), e.getMessage(), e.shownTraceback());
             reply.addProperty("status", "error");
             reply.addProperty("execution_count", count);
         } finally {
@@ -290,7 +290,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 bundle.addProperty("status", "ok");
                 results.add(e.getKey(), bundle);
             } catch (CellError error) {
-                JsonObject failed = errorContent(error.name(), error.getMessage(), error.traceback());
+                JsonObject failed = errorContent(error.name(), error.getMessage(), error.shownTraceback());
                 failed.addProperty("status", "error");
                 results.add(e.getKey(), failed);
             }

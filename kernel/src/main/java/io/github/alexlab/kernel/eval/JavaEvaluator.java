@@ -75,7 +75,9 @@ public final class JavaEvaluator implements AutoCloseable {
     public Outcome eval(String code, String cellLabel, int firstLine) throws CellError {
         restoreHeapReserve();
         Outcome outcome = Outcome.NOTHING;
-        for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+        List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(analysis, code);
+        for (int p = 0; p < pieces.size(); p++) {
+            SnippetSplitter.Piece piece = pieces.get(p);
             if (stopRequested)
                 throw interrupted();
             int pieceLine = firstLine + lineOf(code, piece.start()) - 1;
@@ -92,8 +94,8 @@ public final class JavaEvaluator implements AutoCloseable {
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new CellErrors.Origin(cellLabel, pieceLine));
                 if (event.status() == Snippet.Status.REJECTED)
-                    throw CellErrors.compileError(shell.diagnostics(snippet).toList(),
-                            code, piece.start(), cellLabel);
+                    throw withLaterErrors(CellErrors.compileError(shell.diagnostics(snippet).toList(),
+                            code, piece.start(), cellLabel), code, pieces.subList(p + 1, pieces.size()), cellLabel);
                 if (stopRequested)
                     throw interrupted();
                 if (event.exception() != null)
@@ -112,6 +114,39 @@ public final class JavaEvaluator implements AutoCloseable {
         if (stopRequested)
             throw interrupted();
         return outcome;
+    }
+
+    /** Compiles a statement without running or keeping it: as the body of a method that is dropped at once. */
+    private static final String CHECK_METHOD = "void alexlab$check() {\n";
+
+    /**
+     * A cell stops at its first snippet that does not compile; the student sees the errors of its
+     * later statements too, those that do not depend on the failed one. Each later statement is
+     * compiled as the body of a method that is dropped at once: nothing runs and nothing is kept.
+     * A name the statement cannot find (most often one the failed snippet would have declared)
+     * does not count: JShell accepts such a method as waiting for that name.
+     */
+    private CellError withLaterErrors(CellError first, String code, List<SnippetSplitter.Piece> later, String cellLabel) {
+        List<String> traceback = new java.util.ArrayList<>(first.traceback());
+        for (SnippetSplitter.Piece piece : later) {
+            List<Snippet> parsed = analysis.sourceToSnippets(piece.source());
+            Snippet.Kind kind = parsed.size() == 1 ? parsed.get(0).kind() : null;
+            if (kind != Snippet.Kind.VAR && kind != Snippet.Kind.STATEMENT)
+                continue; // declarations of methods and classes cannot be compiled alone without keeping them
+            for (SnippetEvent event : shell.eval(CHECK_METHOD + piece.source() + "\n}")) {
+                Snippet check = event.snippet();
+                if (event.status() == Snippet.Status.REJECTED) {
+                    List<jdk.jshell.Diag> errors = shell.diagnostics(check)
+                            .filter(d -> !d.getCode().startsWith("compiler.err.cant.resolve")).toList();
+                    if (!errors.isEmpty())
+                        traceback.addAll(CellErrors.compileError(errors, code,
+                                piece.start() - CHECK_METHOD.length(), cellLabel).traceback());
+                } else if (event.causeSnippet() == null) {
+                    shell.drop(check);
+                }
+            }
+        }
+        return new CellError(first.name(), first.getMessage(), traceback);
     }
 
     /** A new cell starts: forget an interrupt aimed at the previous one. */
