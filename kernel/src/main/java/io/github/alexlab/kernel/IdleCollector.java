@@ -12,7 +12,9 @@ import java.util.function.BooleanSupplier;
  * A tensor's numbers live outside the Java heap and are freed only when the small Java object that
  * holds them is collected; between cells such objects can wait a long time for a collection, and
  * their memory with them. A full collection also lets the heap shrink back (the JVM flags in
- * {@link KernelSpec} say by how much). It is skipped while a cell runs: a cell never waits for it.
+ * {@link KernelSpec} say by how much). Then the C library is asked to give back the native memory
+ * it keeps after it was freed: ND4J's training leaves hundreds of MiB so. It is all skipped while
+ * a cell runs: a cell never waits for it.
  */
 final class IdleCollector {
     /** Long enough that a notebook's Run All, cell after cell, is not slowed by collections. */
@@ -38,7 +40,13 @@ final class IdleCollector {
     }
 
     private void collectUnlessBusy() {
-        if (!cellRunning.getAsBoolean())
-            System.gc();
+        if (cellRunning.getAsBoolean())
+            return;
+        System.gc();
+        try {
+            org.bytedeco.javacpp.Pointer.trimMemory(); // glibc's malloc_trim; does nothing elsewhere
+        } catch (LinkageError nativeCodeNotLoaded) {
+            // ND4J's native libraries did not load: none of their memory to give back
+        }
     }
 }
