@@ -69,6 +69,7 @@ public final class JavaKernel implements Notebook.Frontend {
     });
     private int executionCount;
     private volatile boolean cellRunning, cellInterrupted;
+    private final IdleCollector idleCollector = new IdleCollector(() -> cellRunning);
     private boolean compilerWarmUpStarted;
 
     JavaKernel(KernelSockets sockets) {
@@ -105,6 +106,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 evaluator.complete(java);
             else
                 evaluator.completeExceptionally(failure);
+            idleCollector.collectWhenIdle(); // start-up leaves much garbage (javac's, JShell's)
         }, "alexlab-start");
         starter.setDaemon(true);
         starter.start();
@@ -228,10 +230,10 @@ public final class JavaKernel implements Notebook.Frontend {
         } catch (CellError e) {
             failed = true;
             flushStreams();
-            JsonObject error = errorContent(e.name(), e.getMessage(), e.traceback());
+            JsonObject error = errorContent(e.name(), e.getMessage(), e.shownTraceback());
             if (!silent)
                 iopub.publish("error", error, request);
-            reply = errorContent(e.name(), e.getMessage(), e.traceback());
+            reply = errorContent(e.name(), e.getMessage(), e.shownTraceback());
             reply.addProperty("status", "error");
             reply.addProperty("execution_count", count);
         } finally {
@@ -255,8 +257,9 @@ public final class JavaKernel implements Notebook.Frontend {
         // After the first cell, not before: that one should not share the CPU with the warm-up.
         if (!compilerWarmUpStarted) {
             compilerWarmUpStarted = true;
-            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS).start();
+            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS, idleCollector::collectWhenIdle).start();
         }
+        idleCollector.collectWhenIdle();
         return true;
     }
 
@@ -305,7 +308,7 @@ public final class JavaKernel implements Notebook.Frontend {
                 bundle.addProperty("status", "ok");
                 results.add(e.getKey(), bundle);
             } catch (CellError error) {
-                JsonObject failed = errorContent(error.name(), error.getMessage(), error.traceback());
+                JsonObject failed = errorContent(error.name(), error.getMessage(), error.shownTraceback());
                 failed.addProperty("status", "error");
                 results.add(e.getKey(), failed);
             }

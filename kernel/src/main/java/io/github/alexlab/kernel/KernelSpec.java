@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the kernelspec folder ({@code kernel.json} and logos) that {@code jupyter kernelspec install}
@@ -29,11 +30,26 @@ final class KernelSpec {
             "--add-modules", "jdk.incubator.vector", // the SIMD rung of the matmul ladder
             // A cell that fills the heap must get the OutOfMemoryError, not the kernel: with G1 (the
             // default) a thread that needs a big array can keep retrying while the kernel's threads,
-            // ZeroMQ's I/O thread among them, get the error and die (seen on JDK 25). The parallel
-            // collector empties the young generation at each collection, so small allocations
-            // (the kernel's) still succeed. Tensors live outside the heap; pauses matter little here.
-            "-XX:+UseParallelGC"
+            // ZeroMQ's I/O thread among them, get the error and die (seen on JDK 25). The serial
+            // collector, like the parallel one, empties the young generation at each collection, so
+            // small allocations (the kernel's) still succeed. Unlike the parallel one it gives memory
+            // back: it shrinks the heap after a full collection, where the parallel collector keeps
+            // the heap it once grew to (the kernel then stays above a gigabyte). Tensors live outside
+            // the heap; pauses matter little here.
+            "-XX:+UseSerialGC",
+            // Start small and keep at most 30 % of the heap free after a collection: javac and JShell
+            // leave much garbage at start-up, and a laptop's memory belongs to the student's tensors.
+            // The heap shrinks at once, not over four full collections: after a cell that needed
+            // a big heap (a 50 MB string printed), the next idle collection gives it back.
+            "-Xms64m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps"
     );
+
+    /**
+     * The kernel's environment unless {@code --env} says otherwise. glibc gives each thread that
+     * allocates natively (ND4J's, JavaCPP's, the JIT's) an arena of its own, up to 8 per core, and
+     * rarely returns their memory: two arenas hold the same data in far less resident memory.
+     */
+    static final Map<String, String> DEFAULT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     /**
      * JDK 24+ warns on stderr, in the first cell that uses ND4J, that JavaCPP calls sun.misc.Unsafe's
@@ -56,6 +72,7 @@ final class KernelSpec {
         Path dir = Path.of(args[0]);
         String name = NAME, displayName = "Java (AlexLab)";
         JsonObject env = new JsonObject();
+        DEFAULT_ENV.forEach(env::addProperty);
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--name" -> name = args[++i];

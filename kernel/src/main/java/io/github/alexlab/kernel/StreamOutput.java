@@ -14,9 +14,15 @@ import java.nio.charset.StandardCharsets;
  * {@code System.out} / {@code System.err} of cells: bytes are gathered and sent as {@code stream}
  * messages, a few times a second while a cell runs (so progress shows up live) and whatever is left,
  * a partial line too, when the cell ends (so it lands under its own cell, not the next one).
+ * Whatever is printed arrives once and in order.
  */
 final class StreamOutput extends OutputStream {
     private static final long LINE_FLUSH_INTERVAL_NANOS = 20_000_000L;
+    /**
+     * The most one message carries: a flood (a 50 MB string, a million lines) goes out in pieces of
+     * this size, so the kernel never holds the whole of it several times over (bytes, text, JSON).
+     */
+    static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     private final String name; // "stdout" or "stderr"
     private final IOPub iopub;
@@ -33,18 +39,26 @@ final class StreamOutput extends OutputStream {
     @Override
     public synchronized void write(int b) {
         pending.write(b);
-        if (b == '\n')
+        if (pending.size() >= MAX_MESSAGE_BYTES)
+            send();
+        else if (b == '\n')
             sendIfDue();
     }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        pending.write(b, off, len);
-        for (int i = off; i < off + len; i++) {
-            if (b[i] == '\n') {
+        while (len > 0) {
+            int n = Math.min(len, MAX_MESSAGE_BYTES - pending.size());
+            pending.write(b, off, n);
+            boolean newline = false;
+            for (int i = off; i < off + n && !newline; i++)
+                newline = b[i] == '\n';
+            off += n;
+            len -= n;
+            if (pending.size() >= MAX_MESSAGE_BYTES)
+                send();
+            else if (newline)
                 sendIfDue();
-                break;
-            }
         }
     }
 

@@ -42,7 +42,7 @@ final class CellErrors {
             if (first == null)
                 first = message.lines().findFirst().orElse(message) + " (" + where + ")";
             lines.add("error: " + where + ": " + message.lines().findFirst().orElse(""));
-            message.lines().skip(1).forEach(more -> lines.add("  " + more));
+            message.lines().skip(1).filter(more -> !namesJShellWrapper(more)).forEach(more -> lines.add("  " + more));
             String sourceLine = cellCode.substring(lineStart, lineEnd);
             lines.add("    " + sourceLine);
             int markFrom = Math.max(lineStart, Math.min(lineEnd, snippetStart + from)) - lineStart;
@@ -52,6 +52,15 @@ final class CellErrors {
         if (first == null)
             first = "the code could not be compiled";
         return new CellError("CompilationError", first, lines);
+    }
+
+    /**
+     * javac's "location: class ..." names the class JShell wraps a snippet in: an empty name (after
+     * a restart) or REPL.$JShell$12, which mean nothing to a student.
+     */
+    private static boolean namesJShellWrapper(String line) {
+        String l = line.strip();
+        return l.startsWith("location:") && (l.matches("location:\\s*(class|interface)?\\s*") || l.contains("$JShell$"));
     }
 
     static CellError runtimeError(JShellException e, Map<String, Origin> origins) {
@@ -82,10 +91,23 @@ final class CellErrors {
         int first = 0; // the exit guard is ours, not the student's
         while (first < last && frames[first].getClassName().startsWith(ExitGuard.class.getName()))
             first++;
+        List<String> shown = new ArrayList<>();
+        int libraryFrames = 0; // frames of library code the cell called, folded into one line
+        for (int i = first; i <= last; i++) {
+            if (!isCellFrame(frames[i]) && hasCellFrame(frames, i, last)) {
+                libraryFrames++;
+                continue;
+            }
+            shown.add("    at " + frame(frames[i], origins));
+            if (libraryFrames > 0) { // the cell's line first, then what it called
+                shown.add("    (" + libraryFrames + (libraryFrames == 1 ? " frame" : " frames") + " in "
+                        + library(frames, i - libraryFrames, i) + ", from " + shortName(frames[i - 1]) + ")");
+                libraryFrames = 0;
+            }
+        }
         String previous = null;
         int repeats = 0;
-        for (int i = first; i <= last; i++) {
-            String frame = "    at " + frame(frames[i], origins);
+        for (String frame : shown) {
             if (frame.equals(previous)) { // a stack overflow repeats one frame a thousand times
                 repeats++;
                 continue;
@@ -98,6 +120,32 @@ final class CellErrors {
         }
         if (repeats > 0)
             lines.add("    ... the line above repeated " + repeats + " more times");
+    }
+
+    private static boolean hasCellFrame(StackTraceElement[] frames, int from, int to) {
+        for (int i = from; i <= to; i++)
+            if (isCellFrame(frames[i]))
+                return true;
+        return false;
+    }
+
+    /** The package the frames share, at most three names deep ("org.nd4j.linalg"), or "libraries". */
+    private static String library(StackTraceElement[] frames, int from, int to) {
+        String[] common = frames[from].getClassName().split("\\.");
+        int depth = Math.min(3, common.length - 1);
+        for (int i = from + 1; i < to; i++) {
+            String[] names = frames[i].getClassName().split("\\.");
+            int same = 0;
+            while (same < depth && same < names.length - 1 && names[same].equals(common[same]))
+                same++;
+            depth = same;
+        }
+        return depth == 0 ? "libraries" : String.join(".", java.util.Arrays.copyOf(common, depth));
+    }
+
+    /** "BaseNDArray.mmul": the method the cell called, without its package. */
+    private static String shortName(StackTraceElement f) {
+        return simpleName(f.getClassName()) + "." + f.getMethodName();
     }
 
     /** JShell reports frames of cell code with the file name "#id" (the snippet's id). */

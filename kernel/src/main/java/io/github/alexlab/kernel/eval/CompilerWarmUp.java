@@ -35,14 +35,17 @@ public final class CompilerWarmUp {
 
     private final BooleanSupplier cellRunning;
     private final int compilations;
+    private final Runnable whenDone;
 
     /**
      * @param cellRunning  true while a student's cell runs: the warm-up waits, the cell goes first
      * @param compilations how many snippets to compile in all
+     * @param whenDone     run when the warm-up ends (its JShell leaves garbage to collect)
      */
-    public CompilerWarmUp(BooleanSupplier cellRunning, int compilations) {
+    public CompilerWarmUp(BooleanSupplier cellRunning, int compilations, Runnable whenDone) {
         this.cellRunning = cellRunning;
         this.compilations = compilations;
+        this.whenDone = whenDone;
     }
 
     /** Starts warming up in a background daemon thread. */
@@ -70,6 +73,8 @@ public final class CompilerWarmUp {
         } catch (RuntimeException | LinkageError e) {
             // Only speed is lost: the kernel works the same without a warm compiler.
             LOG.log(Level.FINE, "compiler warm-up stopped early", e);
+        } finally {
+            whenDone.run();
         }
     }
 }

@@ -13,6 +13,7 @@ import jdk.jshell.spi.ExecutionControl;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +89,9 @@ public final class JavaEvaluator implements AutoCloseable {
         restoreHeapReserve();
         Outcome outcome = Outcome.NOTHING;
         int pieceLine = firstLine, lineCountedTo = 0; // counted on from piece to piece: a cell is read once
-        for (SnippetSplitter.Piece piece : SnippetSplitter.pieces(analysis, code)) {
+        Iterator<SnippetSplitter.Piece> pieces = SnippetSplitter.pieces(analysis, code).iterator();
+        while (pieces.hasNext()) {
+            SnippetSplitter.Piece piece = pieces.next();
             if (stopRequested)
                 throw interrupted();
             pieceLine += lineOf(code, lineCountedTo, piece.start()) - 1;
@@ -107,8 +110,8 @@ public final class JavaEvaluator implements AutoCloseable {
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new CellErrors.Origin(cellLabel, pieceLine));
                 if (event.status() == Snippet.Status.REJECTED)
-                    throw CellErrors.compileError(shell.diagnostics(snippet).toList(),
-                            code, piece.start(), cellLabel);
+                    throw withLaterErrors(CellErrors.compileError(shell.diagnostics(snippet).toList(),
+                            code, piece.start(), cellLabel), code, laterPieces(pieces), cellLabel);
                 if (stopRequested)
                     throw interrupted();
                 if (event.exception() != null)
@@ -132,6 +135,49 @@ public final class JavaEvaluator implements AutoCloseable {
     /** Runs {@code action} before each snippet is compiled and run (the kernel restores streams set to null). */
     public void beforeEachSnippet(Runnable action) {
         beforeEachSnippet = action;
+    }
+
+    /** Compiles a statement without running or keeping it: as the body of a method that is dropped at once. */
+    private static final String CHECK_METHOD = "void alexlab$check() {\n";
+
+    /**
+     * A cell stops at its first snippet that does not compile; the student sees the errors of its
+     * later statements too, those that do not depend on the failed one. Each later statement is
+     * compiled as the body of a method that is dropped at once: nothing runs and nothing is kept.
+     * A name the statement cannot find (most often one the failed snippet would have declared)
+     * does not count: JShell accepts such a method as waiting for that name.
+     */
+    private CellError withLaterErrors(CellError first, String code, List<SnippetSplitter.Piece> later, String cellLabel) {
+        List<String> traceback = new java.util.ArrayList<>(first.traceback());
+        for (SnippetSplitter.Piece piece : later) {
+            List<Snippet> parsed = analysis.sourceToSnippets(piece.source());
+            Snippet.Kind kind = parsed.size() == 1 ? parsed.get(0).kind() : null;
+            if (kind != Snippet.Kind.VAR && kind != Snippet.Kind.STATEMENT)
+                continue; // declarations of methods and classes cannot be compiled alone without keeping them
+            for (SnippetEvent event : shell.eval(CHECK_METHOD + piece.source() + "\n}")) {
+                Snippet check = event.snippet();
+                if (event.status() == Snippet.Status.REJECTED) {
+                    List<jdk.jshell.Diag> errors = shell.diagnostics(check)
+                            .filter(d -> !d.getCode().startsWith("compiler.err.cant.resolve")).toList();
+                    if (!errors.isEmpty())
+                        traceback.addAll(CellErrors.compileError(errors, code,
+                                piece.start() - CHECK_METHOD.length(), cellLabel).traceback());
+                } else if (event.causeSnippet() == null) {
+                    shell.drop(check);
+                }
+            }
+        }
+        return new CellError(first.name(), first.getMessage(), traceback);
+    }
+
+    /** Later statements checked for errors of their own: enough for any cell a person writes, not a generated one. */
+    private static final int LATER_STATEMENTS_CHECKED = 50;
+
+    private static List<SnippetSplitter.Piece> laterPieces(Iterator<SnippetSplitter.Piece> rest) {
+        List<SnippetSplitter.Piece> later = new java.util.ArrayList<>();
+        while (rest.hasNext() && later.size() < LATER_STATEMENTS_CHECKED)
+            later.add(rest.next());
+        return later;
     }
 
     /** A new cell starts: forget an interrupt aimed at the previous one. */

@@ -1,0 +1,107 @@
+"""Memory on every JDK under test, for an 8 GB laptop: a kernel that has run `1+1` stays within
+400 MiB resident, and a few hundred mixed cells (declarations, redefinitions, tensor products,
+exceptions, pictures) neither make it grow nor make `1+1` slower. The long version, thousands of
+cells and a notebook's Run All, is reliability/soak.py."""
+import time
+import unittest
+
+import harness
+
+AFTER_ONE_PLUS_ONE_MIB = 400
+# The target for a long soak (reliability/soak.py). JShell itself keeps every snippet it ran (its
+# wrapped source, class and compiler symbols), about 20 MB of live heap per 1000 cells, so a
+# kernel grows by some 50 MiB per 1000 cells and the soak reports that. The quick soak here is
+# short and its figure rougher: it guards against the collector keeping garbage (hundreds of MiB).
+GROWTH_PER_1000_CELLS_MIB = 20
+QUICK_GROWTH_PER_1000_CELLS_MIB = 100
+# The kernel collects its garbage after a second without cells (IdleCollector).
+IDLE_SECONDS = 1.5
+
+
+def resident_mib(kernel):
+    """The kernel process's resident memory (VmRSS), in MiB."""
+    return pid_resident_mib(kernel.km.provisioner.process.pid)
+
+
+def pid_resident_mib(pid):
+    """The resident memory (VmRSS) of process `pid`, in MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    raise AssertionError(f"no VmRSS in /proc/{pid}/status")
+
+
+def mixed_cell(i):
+    """The i-th cell of a soak: each kind of cell a student runs, in turn."""
+    return [
+        f"int count{i % 50} = {i};",
+        "double square(double x) { return x * x + %d; }" % i,  # a redefinition, again and again
+        "var product = Nd4j.rand(200, 200).mmul(Nd4j.rand(200, 200));",
+        f'try {{ throw new IllegalStateException("cell {i}"); }} catch (Exception e) {{ e.getMessage(); }}',
+        "display(show(Nd4j.rand(DataType.FLOAT, 3, 16, 16)));",
+        f'String label = "layer " + {i};\nlabel.length()',
+        'Integer.parseInt("not a number " + 1)',  # a cell that fails
+    ][i % 7]
+
+
+def one_plus_one_ms(kernel, times=5):
+    """The median round trip of `1 + 1`, in milliseconds."""
+    rounds = []
+    for _ in range(times):
+        start = time.monotonic()
+        assert kernel.value("1 + 1") == "2"
+        rounds.append((time.monotonic() - start) * 1000)
+    return sorted(rounds)[len(rounds) // 2]
+
+
+def idle_resident_mib(kernel):
+    """The resident memory once the kernel has been idle a moment, as between a student's cells:
+    it then collects its garbage, so what is measured is what stays, not where a collection cycle is."""
+    time.sleep(IDLE_SECONDS)
+    return resident_mib(kernel)
+
+
+def soak(kernel, cells, warm_up, report=print):
+    """Runs `cells` mixed cells; returns (MiB per 1000 cells after warm-up, start ms, end ms, start MiB, end MiB)."""
+    for i in range(warm_up):
+        kernel.execute(mixed_cell(i))
+    start_ms = one_plus_one_ms(kernel)
+    start_mib = idle_resident_mib(kernel)
+    samples = [(0, start_mib)]  # (cells run, MiB): the growth is a line fitted through them, not two noisy points
+    for i in range(cells):
+        reply, _ = kernel.execute(mixed_cell(i))
+        expected = "error" if i % 7 == 6 else "ok"
+        assert reply["status"] == expected, f"cell {i} {mixed_cell(i)!r}: {reply}"
+        if i % 50 == 49:
+            samples.append((i + 1, idle_resident_mib(kernel)))
+            if i % 500 == 499:
+                report(f"  {i + 1} cells: {samples[-1][1]} MiB")
+    end_ms = one_plus_one_ms(kernel)
+    end_mib = samples[-1][1]
+    n = len(samples)
+    mean_x = sum(x for x, _ in samples) / n
+    mean_y = sum(y for _, y in samples) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in samples) / sum((x - mean_x) ** 2 for x, _ in samples)
+    return slope * 1000, start_ms, end_ms, start_mib, end_mib
+
+
+class MemoryTest(unittest.TestCase):
+    def test_each_kernel(self):
+        for name in harness.kernel_names():
+            with self.subTest(kernel=name), harness.Kernel(name) as k:
+                self.assertEqual(k.value("1 + 1"), "2")
+                time.sleep(2)  # the kernel collects its start-up garbage once idle
+                after_start = resident_mib(k)
+                print(f"\n{name}: {after_start} MiB resident after 1+1")
+                self.assertLessEqual(after_start, AFTER_ONE_PLUS_ONE_MIB)
+
+                growth, start_ms, end_ms, start_mib, end_mib = soak(k, cells=200, warm_up=100)
+                print(f"{name}: 200 mixed cells: {start_mib} -> {end_mib} MiB, {growth:.1f} MiB per 1000 cells;"
+                      f" 1+1 took {start_ms:.0f} ms at the start, {end_ms:.0f} ms at the end")
+                self.assertLessEqual(growth, QUICK_GROWTH_PER_1000_CELLS_MIB)
+                self.assertLessEqual(end_ms, 2 * start_ms + 20)
+
+
+if __name__ == "__main__":
+    unittest.main()
