@@ -10,7 +10,7 @@ import harness
 AFTER_ONE_PLUS_ONE_MIB = 400
 # The target for a long soak (reliability/soak.py). JShell itself keeps every snippet it ran (its
 # wrapped source, class and compiler symbols), about 20 MB of live heap per 1000 cells, so a
-# kernel grows by some 50 MiB per 1000 cells and the soak reports that. The quick soak here is
+# kernel grows by a few tens of MiB per 1000 cells and the soak reports that. The quick soak here is
 # short and its figure rougher: it guards against the collector keeping garbage (hundreds of MiB).
 GROWTH_PER_1000_CELLS_MIB = 20
 QUICK_GROWTH_PER_1000_CELLS_MIB = 100
