@@ -73,7 +73,7 @@ final class CellErrors {
         }
         EvalException top = (EvalException) e;
         String name = simpleName(top.getExceptionClassName());
-        String message = top.getMessage() == null ? "" : top.getMessage();
+        String message = top.getMessage() == null ? "" : readable(top.getMessage());
         describe(top, origins, lines, "");
         for (Throwable cause = top.getCause(); cause instanceof EvalException c; cause = c.getCause())
             describe(c, origins, lines, "Caused by: ");
@@ -81,7 +81,7 @@ final class CellErrors {
     }
 
     private static void describe(EvalException e, Map<String, Origin> origins, List<String> lines, String prefix) {
-        lines.add(prefix + e.getExceptionClassName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        lines.add(prefix + e.getExceptionClassName() + (e.getMessage() == null ? "" : ": " + readable(e.getMessage())));
         StackTraceElement[] frames = e.getStackTrace();
         int last = frames.length - 1; // cut below the cell: drop the engine that called it
         while (last >= 0 && !isCellFrame(frames[last]))
@@ -166,6 +166,14 @@ final class CellErrors {
             return "a lambda (" + where + ")";
         String owner = f.getClassName().replaceFirst("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$?", "");
         return (owner.isEmpty() ? "" : owner.replace('$', '.') + ".") + method + " (" + where + ")";
+    }
+
+    /**
+     * A message as the student wrote the names: a cell's variables are fields of JShell's wrapper
+     * classes, so Java's helpful NullPointerException says {@code "REPL.$JShell$36.o" is null}.
+     */
+    static String readable(String message) {
+        return message.replaceAll("REPL\\.\\$JShell\\$\\d+[A-Z]*\\.", "");
     }
 
     static String simpleName(String className) {

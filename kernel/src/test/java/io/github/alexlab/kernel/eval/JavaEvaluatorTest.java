@@ -22,6 +22,14 @@ class JavaEvaluatorTest {
     }
 
     @Test
+    void aNullPointerNamesTheVariableAsTheCellWroteIt() {
+        CellError e = assertThrows(CellError.class, () -> java.eval("Object nothing = null;\nnothing.toString();", "cell [1]", 1));
+        assertEquals("NullPointerException", e.name());
+        assertTrue(e.getMessage().contains("because \"nothing\" is null"), e.getMessage());
+        assertFalse(String.join("\n", e.traceback()).contains("$JShell$"), String.join("\n", e.traceback()));
+    }
+
+    @Test
     void aCellOfCommentsOnlyRunsAndShowsNothing() throws Exception {
         assertFalse(java.eval("// nothing here\n/* nor here */", "cell [c]", 1).hasValue());
         assertFalse(java.eval("", "cell [c]", 1).hasValue());
