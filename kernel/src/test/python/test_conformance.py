@@ -61,6 +61,8 @@ for _name in harness.kernel_names():
     if _name != AlexLabConformance.kernel_name:
         _cls = type(f"AlexLabConformance_{_name.replace('-', '_')}", (AlexLabConformance,), {"kernel_name": _name})
         globals()[_cls.__name__] = _cls
+        # Not left under the name _cls too: unittest would run that class twice, on one kernel.
+        del _cls
 
 
 if __name__ == "__main__":

@@ -45,6 +45,18 @@ def mixed_cell(i):
     ][i % 7]
 
 
+def resting_resident_mib(kernel, seconds=12):
+    """The resident memory of a kernel left alone after its first cell: the least seen over a few
+    seconds. Right after the first cell it warms its compiler up in the background (a few seconds
+    of one core, longer on a busy machine) and then collects that garbage once idle."""
+    deadline = time.monotonic() + seconds
+    least = resident_mib(kernel)
+    while time.monotonic() < deadline and least > AFTER_ONE_PLUS_ONE_MIB:
+        time.sleep(0.5)
+        least = min(least, resident_mib(kernel))
+    return least
+
+
 def one_plus_one_ms(kernel, times=5):
     """The median round trip of `1 + 1`, in milliseconds."""
     rounds = []
@@ -91,8 +103,7 @@ class MemoryTest(unittest.TestCase):
         for name in harness.kernel_names():
             with self.subTest(kernel=name), harness.Kernel(name) as k:
                 self.assertEqual(k.value("1 + 1"), "2")
-                time.sleep(2)  # the kernel collects its start-up garbage once idle
-                after_start = resident_mib(k)
+                after_start = resting_resident_mib(k)
                 print(f"\n{name}: {after_start} MiB resident after 1+1")
                 self.assertLessEqual(after_start, AFTER_ONE_PLUS_ONE_MIB)
 

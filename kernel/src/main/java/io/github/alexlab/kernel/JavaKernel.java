@@ -164,6 +164,9 @@ public final class JavaKernel implements Notebook.Frontend {
                         LOG.warning("ignored a message of type " + type);
                 }
             }
+        } catch (RequestFields.InvalidFieldException badRequest) { // the sender's mistake: no stack trace in the log
+            LOG.warning("refused a " + type + ": " + badRequest.getMessage());
+            replyError(channel, request, "InvalidRequest", badRequest.getMessage());
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "failed to handle " + type, t);
             if (type.endsWith("_request"))
