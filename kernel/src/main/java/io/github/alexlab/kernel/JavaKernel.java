@@ -166,7 +166,8 @@ public final class JavaKernel implements Notebook.Frontend {
             }
         } catch (RequestFields.InvalidFieldException badRequest) { // the sender's mistake: no stack trace in the log
             LOG.warning("refused a " + type + ": " + badRequest.getMessage());
-            replyError(channel, request, "InvalidRequest", badRequest.getMessage());
+            if (type.endsWith("_request")) // other messages (comm_open, ...) get no reply
+                replyError(channel, request, "InvalidRequest", badRequest.getMessage());
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "failed to handle " + type, t);
             if (type.endsWith("_request"))
