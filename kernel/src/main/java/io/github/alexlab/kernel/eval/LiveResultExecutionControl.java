@@ -47,6 +47,7 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     private static volatile UserException userError; // the cell's exception, described on the cell thread
     private static volatile boolean stopPending; // an interrupt that came while the cell was compiling
     private static volatile Thread cellThread; // runs the cell's code now; null between snippets
+    private static volatile CellThreads cellThreads; // one group for all cells: a JDK 17 group lives until destroyed
 
     /** The value the last executed snippet returned (a boxed primitive for primitive expressions). */
     public Object lastValue() {
@@ -114,7 +115,7 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     private static Object runPendingWork() throws Throwable {
         Throwable[] failure = new Throwable[1];
         Callable<?> work = pendingWork;
-        Thread worker = new Thread(new CellThreads(Thread.currentThread().getThreadGroup()), () -> {
+        Thread worker = new Thread(cellThreadsIn(Thread.currentThread().getThreadGroup()), () -> {
             try {
                 workResult = work.call();
             } catch (Throwable t) {
@@ -140,6 +141,14 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
         if (failure[0] != null)
             throw failure[0];
         return null; // the value stays in workResult: JShell would call its toString here, unstoppably
+    }
+
+    /** The group of cell threads inside JShell's group (made once: JShell keeps its group for good). */
+    private static CellThreads cellThreadsIn(ThreadGroup jshellGroup) {
+        CellThreads group = cellThreads;
+        if (group == null || group.getParent() != jshellGroup)
+            cellThreads = group = new CellThreads(jshellGroup);
+        return group;
     }
 
     /**
