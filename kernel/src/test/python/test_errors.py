@@ -1,6 +1,7 @@
 """How errors look, on every JDK under test: the header line carries colour (as IPython's do, so an
 error stands out from System.err output), every independent compile error of a cell is listed,
-JShell's nameless wrapper class is never shown, and a library's frames fold under the cell's line."""
+JShell's nameless wrapper class is never shown, a library's frames fold under the cell's line, and
+a failed expression leaves no variable behind."""
 import re
 import unittest
 
@@ -24,6 +25,13 @@ class ErrorLooksTest(unittest.TestCase):
                                  "bold red name, the message in the theme's colour, no background")
                 errors = [m for m in outputs if m["msg_type"] == "error"]
                 self.assertEqual(errors[0]["content"]["traceback"], reply["traceback"])
+
+                # A failed expression's $N variable goes, as a succeeded one's does: JShell would
+                # import it into every later snippet, making each one's wrapper longer for good.
+                self.assertEqual(k.execute('Integer.parseInt("not a number")')[0]["status"], "error")
+                self.assertEqual(k.value('"fine".length()'), "4")
+                msg_id = k.kc.complete("$", 1)
+                self.assertEqual(k.shell_reply(msg_id)["content"]["matches"], [], "no $N variable left behind")
 
                 reply, _ = k.execute('int count = "three";\nint other = 4;\nString label = 5;\nint uses = count + 1;')
                 self.assertEqual(reply["ename"], "CompilationError")

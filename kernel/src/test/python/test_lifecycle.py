@@ -1,4 +1,5 @@
-"""Lifecycle: no way of ending the JVM from a cell ends the kernel; shutdown leaves no JVM behind,
+"""Lifecycle: no way of ending the JVM from a cell ends the kernel; cells leave no thread groups
+behind; shutdown leaves no JVM behind,
 even with a non-daemon thread running; restart gives a fresh state; two clients see the same IOPub.
 On every JDK under test. (A heap filled through a top-level variable: test_survival.py, on a 1 GiB
 heap; on the default heap, a quarter of the machine's memory, see reliability/default_heap_fill.py.)"""
@@ -45,6 +46,7 @@ class LifecycleTest(unittest.TestCase):
                 k = harness.Kernel(name)
                 try:
                     self.no_exit_path_ends_the_kernel(k)
+                    self.cells_leave_no_thread_groups_behind(k)
                     self.two_clients_see_the_same_iopub(k)
                     self.restart_gives_a_fresh_state(k)
                     self.shutdown_leaves_no_jvm_behind(k)
@@ -64,6 +66,18 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(reply["ename"], "IllegalStateException")
         self.assertEqual(k.value("keep"), "7")
         self.assertTrue(k.km.is_alive())
+
+    def cells_leave_no_thread_groups_behind(self, k):
+        # JDK 17's JShell makes a thread group per snippet, and a group stays until destroyed.
+        count_groups = ("ThreadGroup top = Thread.currentThread().getThreadGroup();\n"
+                        "while (top.getParent() != null) top = top.getParent();\n"
+                        "System.gc();\n"
+                        "top.activeGroupCount()")
+        before = int(k.value(count_groups))
+        for i in range(40):
+            k.execute(f"int step = {i};")
+        after = int(k.value(count_groups))
+        self.assertLess(after - before, 5, f"{k.name}: 40 cells left {after - before} thread groups behind")
 
     def two_clients_see_the_same_iopub(self, k):
         other = k.km.client()

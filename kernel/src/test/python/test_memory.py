@@ -8,10 +8,11 @@ import unittest
 import harness
 
 AFTER_ONE_PLUS_ONE_MIB = 400
-# The target for a long soak (reliability/soak.py). JShell itself keeps every snippet it ran (its
-# wrapped source, class and compiler symbols), about 20 MB of live heap per 1000 cells, so a
-# kernel grows by a few tens of MiB per 1000 cells and the soak reports that. The quick soak here is
-# short and its figure rougher: it guards against the collector keeping garbage (hundreds of MiB).
+# The target for a long soak (reliability/soak.py). JShell keeps every snippet it ran, each with its
+# wrapped source: the imports of every live declaration, so a name that outlives its use (a failed
+# expression's $N, once) makes every later snippet larger and memory grow with the square of the
+# cells (test_errors.py checks that none is left). The quick soak here is short and its figure
+# rougher: it guards against the collector keeping garbage (hundreds of MiB).
 GROWTH_PER_1000_CELLS_MIB = 20
 QUICK_GROWTH_PER_1000_CELLS_MIB = 100
 # The kernel collects its garbage after a second without cells (IdleCollector).

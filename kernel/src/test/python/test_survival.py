@@ -58,8 +58,10 @@ class SurvivalTest(unittest.TestCase):
                                            'Thread.sleep(200);')
                 self.assertEqual(reply["status"], "ok", reply)
                 shown = harness.stream_text(outputs, "stderr")
-                self.assertIn('Exception in thread "worker"', shown)
-                self.assertIn("java.lang.AssertionError: boom", shown)
+                self.assertIn('Exception in thread "worker" (started by a cell) java.lang.AssertionError: boom', shown)
+                n = reply["execution_count"]
+                self.assertIn(f"    at a lambda (cell [{n}] line 1)", shown.splitlines(), "the cell's line, as in a cell's error")
+                self.assertNotIn("$JShell$", shown)
 
 if __name__ == "__main__":
     unittest.main()

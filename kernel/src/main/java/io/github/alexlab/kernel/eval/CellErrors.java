@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns JShell's diagnostics and exceptions into errors a student can read: the cell's own line
@@ -74,15 +75,31 @@ final class CellErrors {
         EvalException top = (EvalException) e;
         String name = simpleName(top.getExceptionClassName());
         String message = top.getMessage() == null ? "" : readable(top.getMessage());
-        describe(top, origins, lines, "");
+        describe(top.getExceptionClassName(), top.getMessage(), top.getStackTrace(), origins, lines, "");
         for (Throwable cause = top.getCause(); cause instanceof EvalException c; cause = c.getCause())
-            describe(c, origins, lines, "Caused by: ");
+            describe(c.getExceptionClassName(), c.getMessage(), c.getStackTrace(), origins, lines, "Caused by: ");
         return new CellError(name, message, lines);
     }
 
-    private static void describe(EvalException e, Map<String, Origin> origins, List<String> lines, String prefix) {
-        lines.add(prefix + e.getExceptionClassName() + (e.getMessage() == null ? "" : ": " + readable(e.getMessage())));
-        StackTraceElement[] frames = e.getStackTrace();
+    /**
+     * What ended a thread that a cell started, shown as a cell's own error is: cell lines, library
+     * frames folded. {@code cellFrames} turns the raw frames of cell code (a line of JShell's
+     * wrapper class) into frames as JShell reports them (file "#id", the snippet's own line).
+     */
+    static List<String> threadError(Throwable thrown, UnaryOperator<StackTraceElement[]> cellFrames,
+                                    Map<String, Origin> origins) {
+        List<String> lines = new ArrayList<>();
+        describe(thrown.getClass().getName(), thrown.getMessage(), cellFrames.apply(thrown.getStackTrace()), origins, lines, "");
+        int depth = 0;
+        for (Throwable cause = thrown.getCause(); cause != null && depth < 20; cause = cause.getCause(), depth++)
+            describe(cause.getClass().getName(), cause.getMessage(), cellFrames.apply(cause.getStackTrace()), origins,
+                    lines, "Caused by: ");
+        return lines;
+    }
+
+    private static void describe(String className, String message, StackTraceElement[] frames,
+                                 Map<String, Origin> origins, List<String> lines, String prefix) {
+        lines.add(prefix + className + (message == null ? "" : ": " + readable(message)));
         int last = frames.length - 1; // cut below the cell: drop the engine that called it
         while (last >= 0 && !isCellFrame(frames[last]))
             last--;

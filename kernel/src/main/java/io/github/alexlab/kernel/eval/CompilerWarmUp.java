@@ -1,9 +1,14 @@
 package io.github.alexlab.kernel.eval;
 
 import jdk.jshell.JShell;
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
 import jdk.jshell.SourceCodeAnalysis;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,7 +63,7 @@ public final class CompilerWarmUp {
     }
 
     void run() {
-        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+        try (JShell shell = JShell.builder().executionEngine(new InThisThread(), Map.of()).build()) {
             SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
             for (int i = 0; i < compilations; i++) {
                 while (cellRunning.getAsBoolean())
@@ -75,6 +80,22 @@ public final class CompilerWarmUp {
             LOG.log(Level.FINE, "compiler warm-up stopped early", e);
         } finally {
             whenDone.run();
+        }
+    }
+
+    /**
+     * Runs the warm-up's snippets right in the warm-up thread. JDK 17's "local" engine makes a
+     * thread group for every snippet it runs, and each would stay in the JVM for good.
+     */
+    private static final class InThisThread implements ExecutionControlProvider {
+        @Override
+        public String name() {
+            return "alexlab-warm-up";
+        }
+
+        @Override
+        public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+            return new DirectExecutionControl();
         }
     }
 }

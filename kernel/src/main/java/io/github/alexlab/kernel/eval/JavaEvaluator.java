@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Evaluates Java cells with JShell, in this JVM, one snippet at a time.
@@ -45,6 +47,8 @@ public final class JavaEvaluator implements AutoCloseable {
     private final LiveResultExecutionControl engine;
     private final CodeAssist assist;
     private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
+    // The snippet behind each wrapper class ("REPL.$JShell$38"), for frames of threads a cell started.
+    private final Map<String, Snippet> snippetsByClass = new ConcurrentHashMap<>();
     private volatile boolean stopRequested;
     private Runnable beforeEachSnippet = () -> {};
     // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.
@@ -54,6 +58,7 @@ public final class JavaEvaluator implements AutoCloseable {
         LiveResultExecutionControl.Provider provider = new LiveResultExecutionControl.Provider();
         this.shell = JShell.builder().executionEngine(provider, Map.of()).build();
         this.engine = provider.control();
+        engine.describeThreadErrorsWith(thrown -> CellErrors.threadError(thrown, this::asCellFrames, origins));
         this.analysis = shell.sourceCodeAnalysis();
         this.assist = new CodeAssist(analysis);
         // Cells compile against everything the kernel itself runs with (our library, ND4J, ...).
@@ -112,6 +117,11 @@ public final class JavaEvaluator implements AutoCloseable {
                 if (event.status() == Snippet.Status.REJECTED)
                     throw withLaterErrors(CellErrors.compileError(shell.diagnostics(snippet).toList(),
                             code, piece.start(), cellLabel), code, laterPieces(pieces), cellLabel);
+                snippetsByClass.put(analysis.wrapper(snippet).fullClassName(), snippet);
+                // Before anything is thrown: a failed expression's $N would otherwise stay, and be
+                // imported into every later snippet for good.
+                Object value = engine.lastValue();
+                forgetTemporaryVariable(snippet);
                 if (stopRequested)
                     throw interrupted();
                 if (event.exception() != null)
@@ -123,8 +133,7 @@ public final class JavaEvaluator implements AutoCloseable {
                             + " is declared");
                 // As in IPython, a final ';' hides the value: `display(x);` shows x, not its id.
                 if (isValue(snippet) && !code.substring(piece.start(), piece.end()).stripTrailing().endsWith(";"))
-                    outcome = new Outcome(true, engine.lastValue());
-                forgetTemporaryVariable(snippet);
+                    outcome = new Outcome(true, value);
             }
         }
         if (stopRequested)
@@ -289,6 +298,36 @@ public final class JavaEvaluator implements AutoCloseable {
 
     private static String describe(Snippet s) {
         return s instanceof jdk.jshell.DeclarationSnippet d ? d.name() : s.source().strip();
+    }
+
+    private static final Pattern WRAPPER_CLASS = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]*");
+
+    /**
+     * Frames as JShell reports them for a cell's own exception: a frame of cell code gets the file
+     * name "#id" and the line within its snippet. The frames of a thread that a cell started come
+     * raw, with a line of JShell's wrapper class. Reads only what JShell fixed when it compiled the
+     * snippet, so it is safe on any thread, while another cell runs.
+     */
+    private StackTraceElement[] asCellFrames(StackTraceElement[] raw) {
+        StackTraceElement[] frames = raw.clone();
+        for (int i = 0; i < frames.length; i++) {
+            StackTraceElement f = frames[i];
+            Matcher wrapper = WRAPPER_CLASS.matcher(f.getClassName());
+            Snippet snippet = wrapper.find() ? snippetsByClass.get(wrapper.group()) : null;
+            if (snippet == null || f.getLineNumber() < 1)
+                continue;
+            SourceCodeAnalysis.SnippetWrapper wrap = analysis.wrapper(snippet);
+            String wrapped = wrap.wrapped();
+            int at = 0;
+            for (int line = 1; line < f.getLineNumber() && at >= 0; line++)
+                at = wrapped.indexOf('\n', at) + 1;
+            while (at > 0 && at < wrapped.length() && Character.isWhitespace(wrapped.charAt(at)))
+                at++;
+            int inSnippet = at > 0 ? wrap.wrappedToSourcePosition(at) : -1;
+            int line = inSnippet < 0 ? 1 : lineOf(snippet.source(), inSnippet);
+            frames[i] = new StackTraceElement(f.getClassName(), f.getMethodName(), "#" + snippet.id(), line);
+        }
+        return frames;
     }
 
     /** Which line of {@code code} the character at {@code offset} is on, counting from 1. */

@@ -8,8 +8,10 @@ import jdk.jshell.spi.SPIResolutionException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Runs cells in this JVM, like JShell's own local engine, and keeps the live value of the last
@@ -47,7 +49,13 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     private static volatile UserException userError; // the cell's exception, described on the cell thread
     private static volatile boolean stopPending; // an interrupt that came while the cell was compiling
     private static volatile Thread cellThread; // runs the cell's code now; null between snippets
-    private static volatile CellThreads cellThreads; // one group for all cells: a JDK 17 group lives until destroyed
+    private static volatile CellThreads cellThreads; // the group of the snippet running now or last
+    private static volatile Function<Throwable, List<String>> threadErrorDescriber;
+
+    /** How the exception that ends a thread started by a cell is shown: its lines, the first one its name. */
+    public void describeThreadErrorsWith(Function<Throwable, List<String>> describer) {
+        threadErrorDescriber = describer;
+    }
 
     /** The value the last executed snippet returned (a boxed primitive for primitive expressions). */
     public Object lastValue() {
@@ -143,11 +151,20 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
         return null; // the value stays in workResult: JShell would call its toString here, unstoppably
     }
 
-    /** The group of cell threads inside JShell's group (made once: JShell keeps its group for good). */
+    /**
+     * The group of cell threads inside JShell's group, where JShell's stop reaches them. JDK 17's
+     * JShell makes a new group for every snippet, and a group stays in its parent until it is
+     * destroyed: as daemon groups, both go by themselves once their last thread has ended (and
+     * not before a thread made but not yet started there has run, as in
+     * {@code var t = new Thread(...);} in one cell and {@code t.start();} in the next).
+     */
+    @SuppressWarnings("removal") // ThreadGroup.setDaemon: needed on JDK 17; from JDK 19 on, groups go when unused
     private static CellThreads cellThreadsIn(ThreadGroup jshellGroup) {
         CellThreads group = cellThreads;
-        if (group == null || group.getParent() != jshellGroup)
+        if (group == null || group.getParent() != jshellGroup) {
+            jshellGroup.setDaemon(true);
             cellThreads = group = new CellThreads(jshellGroup);
+        }
         return group;
     }
 
@@ -192,7 +209,7 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     /** The cell thread and the threads it starts: an exception that ends one of them is shown. */
     private static final class CellThreads extends ThreadGroup {
         CellThreads(ThreadGroup jshellGroup) {
-            super(jshellGroup, "cell threads");
+            super(jshellGroup, "cell threads"); // a daemon group, as its parent is
         }
 
         @Override
@@ -201,8 +218,10 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
             if (e instanceof ThreadDeath)
                 return; // stopped by Kernel > Interrupt
             // Like Java's own default handler, which JShell replaces with one that says nothing.
-            System.err.print("Exception in thread \"" + thread.getName() + "\" (started by a cell) ");
-            e.printStackTrace();
+            Function<Throwable, List<String>> describer = threadErrorDescriber;
+            List<String> lines = describer == null ? List.of(e.toString()) : describer.apply(e);
+            System.err.println("Exception in thread \"" + thread.getName() + "\" (started by a cell) " + lines.get(0));
+            lines.stream().skip(1).forEach(System.err::println);
             System.err.flush();
         }
     }
