@@ -109,12 +109,16 @@ EOF
 
 usage_run() {
     cat <<'EOF'
-Usage: ./install.sh run NOTEBOOK... [--out DIR]
+Usage: ./install.sh run NOTEBOOK... [--out DIR] [--no-jupyter [--timeout S]]
 
 Executes each notebook headless through the alexlab kernel (the notebook's own alexlab-*
 kernel if its metadata names one) and writes the executed copy to DIR (default build/executed/).
 A cell may raise only if it is tagged raises-exception. Exits non-zero if any notebook failed.
 Runs setup first only when the kernel is not built or not installed yet.
+
+--no-jupyter: without Python or Jupyter, through the kernel's own Java runner (what bin/alexlab
+run does in the bundle): one progress line per cell, Ctrl-C interrupts the running cell,
+--timeout S stops a cell that runs longer than S seconds. Needs only the JDK and the build.
 
 Environment: ALEXLAB_CELL_TIMEOUT (seconds per cell, default 600).
 EOF
@@ -506,19 +510,31 @@ cmd_notebook() {
 }
 
 cmd_run() {
-    local out="$BUILD/executed" notebooks=()
+    local out="$BUILD/executed" notebooks=() jupyter=1 timeout=()
     while (( $# )); do
         case $1 in
             -h|--help) usage_run; return 0 ;;
             --out) (( $# >= 2 )) || die "--out needs a folder"; out=$2; shift 2 ;;
             --out=*) out=${1#--out=}; shift ;;
+            --no-jupyter) jupyter=0; shift ;;
+            --timeout) (( $# >= 2 )) || die "--timeout needs seconds"; timeout=(--timeout "$2"); shift 2 ;;
             -*) die "unknown option $1 (see ./install.sh run --help)" ;;
             *) notebooks+=("$1"); shift ;;
         esac
     done
     (( ${#notebooks[@]} )) || die "name at least one notebook (see ./install.sh run --help)"
-    ensure_setup
-    py "$RUN_NOTEBOOKS" --out "$out" "${notebooks[@]}"
+    if (( jupyter )); then
+        (( ${#timeout[@]} == 0 )) || die "--timeout goes with --no-jupyter (Jupyter's runner reads ALEXLAB_CELL_TIMEOUT)"
+        ensure_setup
+        py "$RUN_NOTEBOOKS" --out "$out" "${notebooks[@]}"
+        return
+    fi
+    ensure_jdk_and_maven
+    compgen -G "$LIB/*.jar" >/dev/null || build_kernel
+    find_cuda
+    LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
+        "$JDK_HOME/bin/java" -Djava.awt.headless=true -cp "$LIB/*" io.github.alexlab.kernel.Main run \
+        --out "$out" "${timeout[@]}" "${notebooks[@]}"
 }
 
 # --- test: each stage adds to these counts and returns non-zero when it failed ---------------

@@ -20,7 +20,7 @@ import java.util.Map;
  * copies into place. The java that runs this is the java the kernel will run on, and the JVM flags
  * live here only.
  */
-final class KernelSpec {
+public final class KernelSpec {
     static final String NAME = "alexlab";
 
     /** The kernel JVM's flags; why each is there is said beside it. */
@@ -49,7 +49,7 @@ final class KernelSpec {
      * allocates natively (ND4J's, JavaCPP's, the JIT's) an arena of its own, up to 8 per core, and
      * rarely returns their memory: two arenas hold the same data in far less resident memory.
      */
-    static final Map<String, String> DEFAULT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+    public static final Map<String, String> DEFAULT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
     /**
      * JDK 24+ warns on stderr, in the first cell that uses ND4J, that JavaCPP calls sun.misc.Unsafe's
@@ -88,14 +88,7 @@ final class KernelSpec {
         Files.createDirectories(target);
 
         JsonArray argv = new JsonArray();
-        argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        // The kernel's java is the one running this (argv[0] above), so its version is ours.
-        jvmFlags(Runtime.version().feature()).forEach(argv::add);
-        exitGuardAgent().ifPresent(argv::add);
-        argv.add("-cp");
-        argv.add(classpathOfThisJar());
-        argv.add(Main.class.getName());
-        argv.add("{connection_file}");
+        command("{connection_file}").forEach(argv::add);
 
         JsonObject spec = new JsonObject();
         spec.add("argv", argv);
@@ -113,6 +106,23 @@ final class KernelSpec {
                     Files.copy(in, target.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
             }
         System.out.println(target.toAbsolutePath());
+    }
+
+    /**
+     * The command that runs a kernel on {@code connectionFile}: the java running this (so its
+     * version is ours), the kernel's flags, its jars. Jupyter runs it through kernel.json; the
+     * notebook runner runs it directly.
+     */
+    public static List<String> command(String connectionFile) {
+        List<String> argv = new ArrayList<>();
+        argv.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(jvmFlags(Runtime.version().feature()));
+        exitGuardAgent().ifPresent(argv::add);
+        argv.add("-cp");
+        argv.add(classpathOfThisJar());
+        argv.add(Main.class.getName());
+        argv.add(connectionFile);
+        return argv;
     }
 
     /** {@code -javaagent:} with the kernel jar: {@link ExitGuard} keeps cells from ending the JVM (not when run from classes). */

@@ -17,7 +17,8 @@ import java.util.logging.StreamHandler;
 
 /**
  * {@code Main CONNECTION_FILE} runs the kernel (what Jupyter starts);
- * {@code Main kernelspec DIR [options]} writes the kernelspec folder.
+ * {@code Main kernelspec DIR [options]} writes the kernelspec folder;
+ * {@code Main run NOTEBOOK...} executes notebooks without Jupyter ({@link io.github.alexlab.kernel.run.NotebookRunner}).
  */
 public final class Main {
     private Main() {}
@@ -51,9 +52,14 @@ public final class Main {
             KernelSpec.write(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length >= 1 && args[0].equals("run")) {
+            io.github.alexlab.kernel.run.NotebookRunner.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length != 1) {
             System.err.println("usage: Main CONNECTION_FILE   (run the kernel; Jupyter starts it this way)\n"
-                    + "       Main kernelspec DIR [--name N] [--display-name D] [--env K=V]...");
+                    + "       Main kernelspec DIR [--name N] [--display-name D] [--env K=V]...\n"
+                    + "       Main run NOTEBOOK... [--out DIR] [--timeout S]   (execute notebooks without Jupyter)");
             System.exit(2);
         }
         logToTheRealStderr();
