@@ -49,13 +49,14 @@ Commands:
               full Fashion-MNIST available (Debian's package, else a verified download)
   test        set up, then run JUnit, the protocol tests and every notebook and lesson;
               ends with "tests: N passed, N failed, N skipped"
-  run         execute notebooks headless through the alexlab kernel
+  run         execute notebooks headless through the alexlab kernel (--no-jupyter: without Python)
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
+  gpucheck    check every GPU claim in one run: facts, GPU tests, selftest, benchmarks, notebooks
   bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
   reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
               their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
-              GPU hosts without a JDK or network (bin/alexlab selftest | kernelspec | kernel)
+              GPU hosts without a JDK or network (bin/alexlab selftest | gpucheck | run | kernel...)
 
 Run ./install.sh COMMAND --help for details.
 EOF
@@ -739,6 +740,27 @@ cmd_selftest() {
         io.github.alexlab.bench.SelfTest
 }
 
+cmd_gpucheck() {
+    case ${1:-} in
+        -h|--help) cat <<'EOF2'
+Usage: ./install.sh gpucheck --out DIR [--quick]
+
+Checks every GPU claim of the project on this machine, each step in a JVM of its own: the device
+facts and CUDA libraries, every GPU test (JUnit, outside Maven), the selftest, the GEMM and AlexNet
+benchmarks and, unless --quick, notebooks 01, 02 and 05-08 at the test budget. Without a GPU the
+GPU steps say why they were skipped. DIR gets gpucheck-report.txt and the executed notebooks; the
+summary table comes last. The bundle runs the same as bin/alexlab gpucheck.
+EOF2
+            return 0 ;;
+    esac
+    ensure_jdk_and_maven
+    build_kernel
+    find_cuda
+    LD_LIBRARY_PATH="${CUDA_LIBRARY_PATH:-}${CUDA_LIBRARY_PATH:+${LD_LIBRARY_PATH:+:}}${LD_LIBRARY_PATH:-}" \
+        "$JDK_HOME/bin/java" -Djava.awt.headless=true --add-modules jdk.incubator.vector \
+        "-Dalexlab.datasets=$REPO/datasets" -cp "$LIB/*" io.github.alexlab.kernel.Main gpucheck "$@"
+}
+
 usage_reliability() {
     cat <<'EOF'
 Usage: ./install.sh reliability
@@ -873,6 +895,7 @@ main() {
         test) shift; cmd_test "$@" ;;
         run) shift; cmd_run "$@" ;;
         selftest) shift; cmd_selftest "$@" ;;
+        gpucheck) shift; cmd_gpucheck "$@" ;;
         bench) shift; cmd_bench "$@" ;;
         reliability) shift; cmd_reliability "$@" ;;
         bundle) shift; cmd_bundle "$@" ;;

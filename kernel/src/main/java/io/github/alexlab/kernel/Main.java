@@ -52,6 +52,10 @@ public final class Main {
             KernelSpec.write(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length >= 1 && args[0].equals("gpucheck")) {
+            io.github.alexlab.kernel.run.GpuCheck.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length >= 1 && args[0].equals("run")) {
             io.github.alexlab.kernel.run.NotebookRunner.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -59,7 +63,8 @@ public final class Main {
         if (args.length != 1) {
             System.err.println("usage: Main CONNECTION_FILE   (run the kernel; Jupyter starts it this way)\n"
                     + "       Main kernelspec DIR [--name N] [--display-name D] [--env K=V]...\n"
-                    + "       Main run NOTEBOOK... [--out DIR] [--timeout S]   (execute notebooks without Jupyter)");
+                    + "       Main run NOTEBOOK... [--out DIR] [--timeout S]   (execute notebooks without Jupyter)\n"
+                    + "       Main gpucheck --out DIR [--quick]   (check every GPU claim on this machine)");
             System.exit(2);
         }
         logToTheRealStderr();
