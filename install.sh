@@ -747,7 +747,9 @@ Usage: ./install.sh gpucheck --out DIR [--quick]
 
 Checks every GPU claim of the project on this machine, each step in a JVM of its own: the device
 facts and CUDA libraries, every GPU test (JUnit, outside Maven), the selftest, the GEMM and AlexNet
-benchmarks and, unless --quick, notebooks 01, 02 and 05-08 at the test budget. Without a GPU the
+benchmarks with their PyTorch peer (kernel/src/main/python/torch_peer.py, when python3 has PyTorch
+with CUDA) and AlexLab/PyTorch ratios, and unless --quick, notebooks 01, 02 and 05-08 at the test
+budget. Without a GPU the
 GPU steps say why they were skipped. DIR gets gpucheck-report.txt and the executed notebooks; the
 summary table comes last. The bundle runs the same as bin/alexlab gpucheck.
 EOF2
@@ -871,6 +873,7 @@ EOF2
     # FashionMnist reads NAME.gz or plain NAME, and SHA256SUMS is over the plain content.
     find "$root/datasets" -name '*.gz' -exec gunzip {} +
     install -m 755 "$REPO/kernel/src/main/bundle/alexlab" "$root/bin/alexlab"
+    install -D -m 644 "$REPO/kernel/src/main/python/torch_peer.py" "$root/python/torch_peer.py"  # gpucheck's PyTorch peer
     say "packing $archive"
     # x86 filter: native code compresses ~5% better; a large window finds the repeats in libnd4jcpu.so;
     # 9e (the extreme preset) saves another 0.5 MiB for a few more minutes. Unpacking needs 256 MiB.

@@ -29,7 +29,8 @@ class GpuCheckTest(unittest.TestCase):
             steps = re.findall(r"^  (\d [^\n]*?)\s{2,}(ok|FAIL|skipped)\s+[\d.]+  (.*)$", table, re.M)
             self.assertEqual([s[0] for s in steps], ["1 device facts, CUDA libraries", "2 GPU tests (JUnit)", "3 selftest",
                                                      "4 GEMM benchmark (cuBLAS, 5 precisions)",
-                                                     "4 AlexNet benchmark (CPU and GPU)"], table)
+                                                     "4 AlexNet benchmark (CPU and GPU)", "4 PyTorch peer: GEMM",
+                                                     "4 PyTorch peer: AlexNet"], table)
             status = {s[0]: (s[1], s[2]) for s in steps}
             self.assertEqual(status["3 selftest"][0], "ok", table)
             self.assertRegex(status["3 selftest"][1], r"selftest: [1-9]\d* passed, 0 failed")
@@ -37,7 +38,8 @@ class GpuCheckTest(unittest.TestCase):
                 self.assertEqual(status["2 GPU tests (JUnit)"][0], "skipped", table)
                 self.assertRegex(status["2 GPU tests (JUnit)"][1], r"gpu tests: 0 passed, 0 failed, [1-9]\d* skipped")
                 self.assertRegex(text, r"skipped tensor\.GemmTest: no CUDA device \(.+\)", "each skip says why")
-                for step in ["4 GEMM benchmark (cuBLAS, 5 precisions)", "4 AlexNet benchmark (CPU and GPU)"]:
+                for step in ["4 GEMM benchmark (cuBLAS, 5 precisions)", "4 AlexNet benchmark (CPU and GPU)",
+                             "4 PyTorch peer: GEMM", "4 PyTorch peer: AlexNet"]:
                     self.assertEqual(status[step][0], "skipped", table)
                     self.assertTrue(status[step][1].startswith("no CUDA device: "), table)
             with open(os.path.join(out, "gpucheck-report.txt"), encoding="utf-8") as f:

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * Checks every GPU claim of the project in one command, for a GPU host that is lent for minutes:
  * {@code gpucheck --out DIR [--quick]}. In order, each step in a JVM of its own (a crash in a CUDA
  * library ends that step, not the check): the device facts and CUDA libraries; every GPU test of
- * the suite; the selftest; the GPU benchmarks; unless --quick, the GPU notebooks at the test budget.
+ * the suite; the selftest; the GPU benchmarks and their PyTorch peer (kernel/src/main/python/torch_peer.py,
+ * when python3 has PyTorch) with AlexLab / PyTorch ratios; unless --quick, the GPU notebooks at the test budget.
  * Everything goes to DIR: gpucheck-report.txt (every line every step printed) and the executed
  * notebooks. The summary table comes last. Exit code 0 when no step failed.
  */
@@ -84,8 +85,17 @@ public final class GpuCheck {
         step("1 device facts, CUDA libraries", null, List.of(GpuCheck.class.getName(), "--facts"), List.of(), Map.of());
         step("2 GPU tests (JUnit)", null, List.of("io.github.alexlab.cuda.GpuTestLauncher"), testClasspath(), Map.of());
         step("3 selftest", null, List.of("io.github.alexlab.bench.SelfTest"), List.of(), Map.of());
-        step("4 GEMM benchmark (cuBLAS, 5 precisions)", noGpu, List.of("io.github.alexlab.bench.GemmBenchmark"), List.of(), Map.of());
-        step("4 AlexNet benchmark (CPU and GPU)", noGpu, List.of("io.github.alexlab.bench.AlexNetGpuBenchmark"), List.of(), Map.of());
+        List<String> gemm = step("4 GEMM benchmark (cuBLAS, 5 precisions)", noGpu,
+                List.of("io.github.alexlab.bench.GemmBenchmark"), List.of(), Map.of());
+        List<String> alexnet = step("4 AlexNet benchmark (CPU and GPU)", noGpu,
+                List.of("io.github.alexlab.bench.AlexNetGpuBenchmark"), List.of(), Map.of());
+        // The same work in PyTorch on the same GPU, timed the same way: ratios measured side by side.
+        String noPeer = noGpu != null ? noGpu : torchPeerMissing();
+        List<String> torchGemm = run("4 PyTorch peer: GEMM", noPeer, List.of("python3", torchPeer().toString(), "gemm"), Map.of());
+        List<String> torchAlexnet = run("4 PyTorch peer: AlexNet", noPeer,
+                List.of("python3", torchPeer().toString(), "alexnet", "128", "20"), Map.of());
+        if (noPeer == null)
+            ratios(gemm, alexnet, torchGemm, torchAlexnet);
         if (!quick) {
             List<String> command = new ArrayList<>(List.of(Main.class.getName(), "run", "--out", out.toString()));
             try (Stream<Path> all = Files.list(notebooks())) {
@@ -110,16 +120,9 @@ public final class GpuCheck {
         return ok;
     }
 
-    /** Runs one step in a JVM of its own, every line to the terminal and the report; adds its row. */
-    private void step(String name, String skipReason, List<String> mainAndArgs, List<String> extraClasspath,
-                      Map<String, String> env) {
-        say("");
-        say("== " + name);
-        if (skipReason != null) {
-            say("   skipped: " + skipReason);
-            rows.add(new Row(name, "skipped", 0, skipReason));
-            return;
-        }
+    /** Runs one step in a JVM of its own (see {@link #run(String, String, List, Map)}). */
+    private List<String> step(String name, String skipReason, List<String> mainAndArgs, List<String> extraClasspath,
+                              Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -128,6 +131,19 @@ public final class GpuCheck {
         classpath.addAll(extraClasspath);
         command.add(String.join(java.io.File.pathSeparator, classpath));
         command.addAll(mainAndArgs);
+        return run(name, skipReason, command, env);
+    }
+
+    /** Runs one step's command, every line to the terminal and the report; adds its row and returns its lines. */
+    private List<String> run(String name, String skipReason, List<String> command, Map<String, String> env) {
+        say("");
+        say("== " + name);
+        List<String> printed = new ArrayList<>();
+        if (skipReason != null) {
+            say("   skipped: " + skipReason);
+            rows.add(new Row(name, "skipped", 0, skipReason));
+            return printed;
+        }
         long started = System.nanoTime();
         String last = "";
         int exit;
@@ -138,6 +154,7 @@ public final class GpuCheck {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     say("   " + line);
+                    printed.add(line);
                     if (!line.isBlank())
                         last = line.strip();
                     if (System.nanoTime() - started > STEP_TIMEOUT.toNanos()) {
@@ -156,6 +173,87 @@ public final class GpuCheck {
         String status = exit != 0 ? "FAIL"
                 : counts.find() && counts.group(1).equals("0") && counts.group(2).equals("0") ? "skipped" : "ok";
         rows.add(new Row(name, status, seconds, exit == 0 || exit == 1 ? last : last + " (exit code " + exit + ")"));
+        return printed;
+    }
+
+    private static final Pattern OUR_GEMM = Pattern.compile("^(FP32|TF32|FP16|BF16|INT8)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)");
+    private static final Pattern THEIR_GEMM = Pattern.compile("^gemm (FP32|TF32|FP16|BF16|INT8) (\\d+) ([\\d.]+) ms ([\\d.]+) TFLOP/s");
+    private static final Pattern OUR_ALEXNET = Pattern.compile("^GPU\\s+([\\d.]+) ms per step .*work only");
+    private static final Pattern THEIR_ALEXNET = Pattern.compile("^alexnet FP32 ([\\d.]+) ms per step");
+
+    /** AlexLab / PyTorch, per GEMM precision and size (TFLOP/s) and for the AlexNet step (time): above 1, AlexLab is faster. */
+    private void ratios(List<String> gemm, List<String> alexnet, List<String> torchGemm, List<String> torchAlexnet) {
+        say("");
+        say("== AlexLab / PyTorch on this GPU (above 1: AlexLab is faster)");
+        ratioLines(gemm, alexnet, torchGemm, torchAlexnet).forEach(line -> say("   " + line));
+    }
+
+    /** The ratio table's lines, from what the benchmarks and the peer printed. */
+    static List<String> ratioLines(List<String> gemm, List<String> alexnet, List<String> torchGemm, List<String> torchAlexnet) {
+        List<String> lines = new ArrayList<>();
+        Map<String, Double> theirs = new java.util.LinkedHashMap<>();
+        for (String line : torchGemm) {
+            Matcher m = THEIR_GEMM.matcher(line.strip());
+            if (m.find())
+                theirs.put(m.group(1) + " " + m.group(2), Double.parseDouble(m.group(4)));
+        }
+        for (String line : gemm) {
+            Matcher m = OUR_GEMM.matcher(line.strip());
+            if (!m.find())
+                continue;
+            Double peer = theirs.get(m.group(1) + " " + m.group(2));
+            lines.add(String.format(Locale.ROOT, "GEMM %-5s n=%-6s AlexLab %8.1f TFLOP/s  PyTorch %8s  ratio %s", m.group(1), m.group(2),
+                    Double.parseDouble(m.group(4)), peer == null ? "-" : String.format(Locale.ROOT, "%.1f", peer),
+                    peer == null || peer == 0 ? "-" : String.format(Locale.ROOT, "%.2f", Double.parseDouble(m.group(4)) / peer)));
+        }
+        Double ours = first(alexnet, OUR_ALEXNET), peer = first(torchAlexnet, THEIR_ALEXNET);
+        lines.add(String.format(Locale.ROOT, "AlexNet one tower, batch 128, FP32, forward+backward: AlexLab %s ms, PyTorch %s ms, ratio %s",
+                ours == null ? "-" : String.format(Locale.ROOT, "%.2f", ours), peer == null ? "-" : String.format(Locale.ROOT, "%.2f", peer),
+                ours == null || peer == null ? "-" : String.format(Locale.ROOT, "%.2f", peer / ours)));
+        return lines;
+    }
+
+    private static Double first(List<String> lines, Pattern pattern) {
+        for (String line : lines) {
+            Matcher m = pattern.matcher(line.strip());
+            if (m.find())
+                return Double.parseDouble(m.group(1));
+        }
+        return null;
+    }
+
+    /** The project's PyTorch peer script: in the checkout, or beside the bundle's jars. */
+    private static Path torchPeer() {
+        for (Path dir = jarFolder(); dir != null; dir = dir.getParent()) {
+            for (Path candidate : List.of(dir.resolve("kernel/src/main/python/torch_peer.py"), dir.resolve("python/torch_peer.py")))
+                if (Files.isRegularFile(candidate))
+                    return candidate;
+        }
+        return Path.of("torch_peer.py");
+    }
+
+    /** Why the PyTorch peer cannot run here, or null when python3 imports torch and sees a CUDA device. */
+    private static String torchPeerMissing() {
+        if (!Files.isRegularFile(torchPeer()))
+            return "torch_peer.py is not here";
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)")
+                    .redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(2, TimeUnit.MINUTES))
+                return "python3 -c 'import torch' did not finish";
+            return switch (p.exitValue()) {
+                case 0 -> null;
+                case 3 -> "PyTorch sees no CUDA device";
+                default -> "no PyTorch for python3 here: " + (said.isEmpty() ? "exit code " + p.exitValue()
+                        : said.lines().reduce((a, b) -> b).orElse(said));
+            };
+        } catch (IOException e) {
+            return "no python3 here";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     /** The GPU tests and JUnit: beside the jars, as the build and the kit lay them out. */
