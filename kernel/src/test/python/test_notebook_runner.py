@@ -131,8 +131,10 @@ class NotebookRunnerTest(unittest.TestCase):
     def test_ctrl_c_interrupts_the_running_cell(self):
         path = os.path.join(self.folder, "long.ipynb")
         nbformat.write(notebook(["Thread.sleep(120_000);", "int never = 1;"]), path)
+        # As in a terminal: a test run in the background (CI) inherits SIGINT ignored, and so would the runner.
         runner = subprocess.Popen(runner_command(path, "--out", self.folder), env=environment(),
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             seen = ""
             while "code cells" not in seen:  # the runner has started and announced the notebook

@@ -117,7 +117,10 @@ public final class JavaEvaluator implements AutoCloseable {
                 if (event.status() == Snippet.Status.REJECTED)
                     throw withLaterErrors(CellErrors.compileError(shell.diagnostics(snippet).toList(),
                             code, piece.start(), cellLabel), code, laterPieces(pieces), cellLabel);
-                snippetsByClass.put(analysis.wrapper(snippet).fullClassName(), snippet);
+                synchronized (snippetsByClass) { // a thread this snippet started may be waiting for it
+                    snippetsByClass.put(analysis.wrapper(snippet).fullClassName(), snippet);
+                    snippetsByClass.notifyAll();
+                }
                 // Before anything is thrown: a failed expression's $N would otherwise stay, and be
                 // imported into every later snippet for good.
                 Object value = engine.lastValue();
@@ -310,10 +313,11 @@ public final class JavaEvaluator implements AutoCloseable {
      */
     private StackTraceElement[] asCellFrames(StackTraceElement[] raw) {
         StackTraceElement[] frames = raw.clone();
+        long deadline = System.nanoTime() + SNIPPET_WAIT.toNanos();
         for (int i = 0; i < frames.length; i++) {
             StackTraceElement f = frames[i];
             Matcher wrapper = WRAPPER_CLASS.matcher(f.getClassName());
-            Snippet snippet = wrapper.find() ? snippetsByClass.get(wrapper.group()) : null;
+            Snippet snippet = wrapper.find() ? snippetOf(wrapper.group(), deadline) : null;
             if (snippet == null || f.getLineNumber() < 1)
                 continue;
             SourceCodeAnalysis.SnippetWrapper wrap = analysis.wrapper(snippet);
@@ -328,6 +332,30 @@ public final class JavaEvaluator implements AutoCloseable {
             frames[i] = new StackTraceElement(f.getClassName(), f.getMethodName(), "#" + snippet.id(), line);
         }
         return frames;
+    }
+
+    /**
+     * A thread can die before JShell has even returned the snippet that started it: its snippet is
+     * then waited for, as long as the snippet takes to finish but no longer than this.
+     */
+    private static final Duration SNIPPET_WAIT = Duration.ofSeconds(2);
+
+    private Snippet snippetOf(String wrapperClass, long deadline) {
+        synchronized (snippetsByClass) {
+            Snippet snippet;
+            while ((snippet = snippetsByClass.get(wrapperClass)) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0)
+                    return null; // shown as JShell's raw frame
+                try {
+                    snippetsByClass.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return snippet;
+        }
     }
 
     /** Which line of {@code code} the character at {@code offset} is on, counting from 1. */
