@@ -47,8 +47,9 @@ public final class JavaEvaluator implements AutoCloseable {
     private final LiveResultExecutionControl engine;
     private final CodeAssist assist;
     private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
-    // The snippet behind each wrapper class ("REPL.$JShell$38"), for frames of threads a cell started.
-    private final Map<String, Snippet> snippetsByClass = new ConcurrentHashMap<>();
+    // The snippet behind each wrapper class ("REPL.$JShell$38"), for frames of threads a cell started;
+    // guarded by itself (a dying thread may wait on it for its snippet).
+    private final Map<String, Snippet> snippetsByClass = new java.util.HashMap<>();
     private volatile boolean stopRequested;
     private Runnable beforeEachSnippet = () -> {};
     // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.

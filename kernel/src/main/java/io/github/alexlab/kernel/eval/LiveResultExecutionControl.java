@@ -49,7 +49,6 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     private static volatile UserException userError; // the cell's exception, described on the cell thread
     private static volatile boolean stopPending; // an interrupt that came while the cell was compiling
     private static volatile Thread cellThread; // runs the cell's code now; null between snippets
-    private static volatile CellThreads cellThreads; // the group of the snippet running now or last
     private static volatile Function<Throwable, List<String>> threadErrorDescriber;
 
     /** How the exception that ends a thread started by a cell is shown: its lines, the first one its name. */
@@ -152,20 +151,16 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     }
 
     /**
-     * The group of cell threads inside JShell's group, where JShell's stop reaches them. JDK 17's
-     * JShell makes a new group for every snippet, and a group stays in its parent until it is
+     * A group for the cell threads of this snippet, inside JShell's group, where JShell's stop
+     * reaches them. JShell makes a new group for every snippet; on JDK 17 a group stays in its parent until it is
      * destroyed: as daemon groups, both go by themselves once their last thread has ended (and
      * not before a thread made but not yet started there has run, as in
      * {@code var t = new Thread(...);} in one cell and {@code t.start();} in the next).
      */
     @SuppressWarnings("removal") // ThreadGroup.setDaemon: needed on JDK 17; from JDK 19 on, groups go when unused
     private static CellThreads cellThreadsIn(ThreadGroup jshellGroup) {
-        CellThreads group = cellThreads;
-        if (group == null || group.getParent() != jshellGroup) {
-            jshellGroup.setDaemon(true);
-            cellThreads = group = new CellThreads(jshellGroup);
-        }
-        return group;
+        jshellGroup.setDaemon(true);
+        return new CellThreads(jshellGroup);
     }
 
     /**

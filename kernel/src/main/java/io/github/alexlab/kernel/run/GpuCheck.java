@@ -151,19 +151,33 @@ public final class GpuCheck {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(env);
             Process p = builder.start();
+            // A step that hangs, silent or not, is ended: the rest of the check still runs.
+            var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!p.waitFor(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        timedOut.set(true);
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException ignored) {
+                    // the check itself is ending
+                }
+            }, "gpucheck-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     say("   " + line);
                     printed.add(line);
                     if (!line.isBlank())
                         last = line.strip();
-                    if (System.nanoTime() - started > STEP_TIMEOUT.toNanos()) {
-                        p.destroyForcibly();
-                        last = "stopped after " + STEP_TIMEOUT.toMinutes() + " min";
-                    }
                 }
             }
             exit = p.waitFor(1, TimeUnit.MINUTES) ? p.exitValue() : -1;
+            if (timedOut.get()) {
+                last = "stopped after " + STEP_TIMEOUT.toMinutes() + " min without finishing";
+                exit = -1;
+            }
         } catch (IOException | InterruptedException e) {
             exit = -1;
             last = e.toString();
