@@ -57,6 +57,8 @@ Commands:
               their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
               GPU hosts without a JDK or network (bin/alexlab selftest | gpucheck | run | kernel...)
+  gpukit      build build/gpukit/alexlab-gpukit.tar.xz: the bundle with the GPU tests and JUnit,
+              what gpucheck needs on a bare GPU host; prints its size beside the tracked files'
 
 Run ./install.sh COMMAND --help for details.
 EOF
@@ -822,27 +824,15 @@ EOF2
 # java.instrument: the kernel jar is also a Java agent (-javaagent), the guard against System.exit in cells.
 BUNDLE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.prefs,java.sql,java.xml,jdk.compiler,jdk.jshell,jdk.jdi,jdk.unsupported,jdk.zipfs,jdk.crypto.ec,jdk.management,jdk.incubator.vector
 BUNDLE_MAX_BYTES=$((64 * 1024 * 1024))
+# The GPU kit travels to a GPU host together with the checkout's tracked files, in one 64 MiB transfer;
+# 2 MiB of it stay free for whatever else the run brings.
+GPUKIT_MAX_BYTES=$((62 * 1024 * 1024))
 
-cmd_bundle() {
-    case ${1:-} in
-        -h|--help) cat <<'EOF2'
-Usage: ./install.sh bundle
-
-Builds build/alexlab-bundle.tar.xz (about 61.5 MiB; it must stay under 64 MiB, to travel in one 64 MiB
-transfer): a jlink-ed Java runtime, the kernel's jars (ND4J's portable x86-64 build only; repacked
-smaller by kernel/src/main/bundle/RepackJars.java, which says what it leaves out and why), the bundled
-Fashion-MNIST subset and bin/alexlab. On a GPU host with only an NVIDIA driver and CUDA 13 libraries
-(no JDK, Maven or network):
-  tar -xJf alexlab-bundle.tar.xz && alexlab/bin/alexlab selftest
-EOF2
-            return 0 ;;
-        "") ;;
-        *) die "bundle takes no arguments (see ./install.sh bundle --help)" ;;
-    esac
-    ensure_jdk_and_maven
-    build_kernel
-    local out="$BUILD/bundle" root="$BUILD/bundle/alexlab" archive="$BUILD/alexlab-bundle.tar.xz" jar size asm
-    rm -rf "$out" "$archive"
+# Writes $1/alexlab: a jlink-ed Java runtime, the kernel's jars (repacked), the bundled data subset,
+# the notebooks, the PyTorch peer script and bin/alexlab: what runs on a host with no JDK or Maven.
+stage_bundle() {
+    local root=$1/alexlab jar asm
+    rm -rf "$1"
     mkdir -p "$root/bin" "$root/lib"
     say "a Java runtime (jlink, $("$JDK_HOME/bin/java" -version 2>&1 | head -1))"
     # --compress=0: xz packs the plain module image smaller than one jlink compressed. Left out: javac's
@@ -859,8 +849,11 @@ EOF2
     say "the jars, stored without zip compression (xz packs them smaller), without what cannot run"
     local jars=()
     for jar in "$LIB"/*.jar; do
+        # Of ND4J's three native builds only the AVX2 one: packed, it is 4.7 MiB smaller than the portable
+        # build and 4.5 MiB smaller than the oneDNN one, and every GPU host's CPU has AVX2 (bin/alexlab
+        # says so where one does not). CpuEngine picks the build that is there.
         case ${jar##*/} in
-            nd4j-native-*-avx2.jar|nd4j-native-*-onednn*.jar) continue ;;  # the portable build runs everywhere
+            nd4j-native-*-linux-x86_64.jar|nd4j-native-*-onednn*.jar) continue ;;
         esac
         jars+=("$jar")
     done
@@ -872,20 +865,97 @@ EOF2
     # The data files go in plain: xz packs raw IDX images 14% smaller than gzip did (-0.17 MiB).
     # FashionMnist reads NAME.gz or plain NAME, and SHA256SUMS is over the plain content.
     find "$root/datasets" -name '*.gz' -exec gunzip {} +
+    mkdir -p "$root/notebooks"
+    cp "$REPO"/notebooks/*.ipynb "$root/notebooks/"
     install -m 755 "$REPO/kernel/src/main/bundle/alexlab" "$root/bin/alexlab"
     install -D -m 644 "$REPO/kernel/src/main/python/torch_peer.py" "$root/python/torch_peer.py"  # gpucheck's PyTorch peer
-    say "packing $archive"
+}
+
+# Packs the folder alexlab in $1 into the archive $2 and prints its size.
+pack_alexlab() {
+    local size
+    say "packing ${2#"$REPO"/}"
     # x86 filter: native code compresses ~5% better; a large window finds the repeats in libnd4jcpu.so;
     # 9e (the extreme preset) saves another 0.5 MiB for a few more minutes. Unpacking needs 256 MiB.
-    tar -C "$out" -cf - alexlab | xz -T1 --x86 --lzma2=preset=9e,dict=256MiB >"$archive"
+    rm -f "$2"
+    tar -C "$1" -cf - alexlab | xz -T1 --x86 --lzma2=preset=9e,dict=256MiB >"$2"
+    size=$(stat -c %s "$2")
+    note "$(mib "$size") ($size bytes)"
+}
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
+
+cmd_bundle() {
+    case ${1:-} in
+        -h|--help) cat <<'EOF2'
+Usage: ./install.sh bundle
+
+Builds build/alexlab-bundle.tar.xz (about 58 MiB; it must stay under 64 MiB, to travel in one 64 MiB
+transfer): a jlink-ed Java runtime, the kernel's jars (ND4J's AVX2 build only; repacked smaller by
+kernel/src/main/bundle/RepackJars.java, which says what it leaves out and why), the bundled
+Fashion-MNIST subset, the notebooks and bin/alexlab. On a GPU host with only an NVIDIA driver and
+CUDA 13 libraries (no JDK, Maven or network; an x86-64 CPU with AVX2):
+  tar -xJf alexlab-bundle.tar.xz && alexlab/bin/alexlab selftest
+EOF2
+            return 0 ;;
+        "") ;;
+        *) die "bundle takes no arguments (see ./install.sh bundle --help)" ;;
+    esac
+    ensure_jdk_and_maven
+    build_kernel
+    local archive="$BUILD/alexlab-bundle.tar.xz" size
+    stage_bundle "$BUILD/bundle"
+    pack_alexlab "$BUILD/bundle" "$archive"
     size=$(stat -c %s "$archive")
-    note "$(awk -v b="$size" 'BEGIN { printf "%.1f MiB", b / 1048576 }') ($size bytes; the limit is $BUNDLE_MAX_BYTES)"
     if (( size > BUNDLE_MAX_BYTES )); then
-        # Of the 61.5 MiB, ND4J's CPU library is about 28 MiB, the Java runtime 17, OpenBLAS 6, the
-        # other jars 9 and the data 1.
         note "WARNING: larger than the 64 MiB target; to carry it in pieces: split -b 60m $archive part-"
     fi
     say "done: tar -xJf $archive && alexlab/bin/alexlab selftest"
+}
+
+cmd_gpukit() {
+    case ${1:-} in
+        -h|--help) cat <<'EOF2'
+Usage: ./install.sh gpukit
+
+Builds build/gpukit/alexlab-gpukit.tar.xz: the bundle (see ./install.sh bundle --help) and what
+gpucheck needs besides: the compiled tests (test-classes/) and JUnit's launcher (test-lib/). On a
+GPU host with only an NVIDIA driver and CUDA 13 libraries:
+  tar -xJf alexlab-gpukit.tar.xz && alexlab/bin/alexlab gpucheck --quick --out DIR
+It prints the kit's size and the size of this checkout's tracked files: the two travel together
+and must stay under 62 MiB (exit code 1 if they do not).
+EOF2
+            return 0 ;;
+        "") ;;
+        *) die "gpukit takes no arguments (see ./install.sh gpukit --help)" ;;
+    esac
+    ensure_jdk_and_maven
+    build_kernel
+    local out="$BUILD/gpukit" kit tracked total asm
+    [[ -d $REPO/kernel/target/test-classes && -d $REPO/kernel/target/test-lib ]] \
+        || die "no kernel/target/test-classes or test-lib (mvn package compiles the tests and copies JUnit there)"
+    stage_bundle "$out/stage"
+    say "the tests and JUnit's launcher"
+    cp -r "$REPO/kernel/target/test-classes" "$out/stage/alexlab/test-classes"
+    asm=$(compgen -G "$LIB/asm-[0-9]*.jar" | head -n 1)
+    "$JDK_HOME/bin/java" -cp "$asm" "$REPO/kernel/src/main/bundle/RepackJars.java" "$out/stage/alexlab/test-lib" \
+        "$REPO"/kernel/target/test-lib/*.jar
+    pack_alexlab "$out/stage" "$out/alexlab-gpukit.tar.xz"
+    kit=$(stat -c %s "$out/alexlab-gpukit.tar.xz")
+    tracked=$(tracked_bytes)
+    total=$((kit + tracked))
+    say "sizes"
+    note "kit:                $(mib "$kit") (${out#"$REPO"/}/alexlab-gpukit.tar.xz)"
+    note "tracked files:      $(mib "$tracked") (git ls-files)"
+    note "together:           $(mib "$total"), limit $(mib "$GPUKIT_MAX_BYTES")"
+    (( total <= GPUKIT_MAX_BYTES )) || die "the kit and the tracked files together are over $(mib "$GPUKIT_MAX_BYTES")"
+    rm -rf "$out/stage"
+    say "done: tar -xJf ${out#"$REPO"/}/alexlab-gpukit.tar.xz && alexlab/bin/alexlab gpucheck --quick --out DIR"
+}
+
+# The bytes of the files git tracks in this checkout (what travels with the kit).
+tracked_bytes() {
+    git -C "$REPO" ls-files -z | (cd "$REPO" && xargs -0 stat -c %s --) | awk '{ s += $1 } END { print s + 0 }'
 }
 
 main() {
@@ -902,6 +972,7 @@ main() {
         bench) shift; cmd_bench "$@" ;;
         reliability) shift; cmd_reliability "$@" ;;
         bundle) shift; cmd_bundle "$@" ;;
+        gpukit) shift; cmd_gpukit "$@" ;;
         *) echo "install.sh: unknown command '$1'" >&2; usage >&2; exit 2 ;;
     esac
 }

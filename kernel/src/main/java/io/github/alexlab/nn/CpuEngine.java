@@ -1,28 +1,34 @@
 package io.github.alexlab.nn;
 
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which of ND4J's native CPU builds runs the blocks.
  * <p>
- * ND4J ships its native library in several builds. The oneDNN build (Intel's deep-learning
- * library, formerly MKL-DNN) has hand-tuned convolution kernels: AlexNet's conv2 forward +
- * backward at batch 32 takes about half the time of im2col + matrix multiply on two cores. It
- * needs AVX2, so {@link #choose()} asks for it only on a CPU that has AVX2 and FMA and when
- * its jar is on the class path; otherwise ND4J picks its plain build and {@link Conv2d} uses its
- * own im2col path. {@code -Dalexlab.onednn=false} keeps the plain build (the tests run both).
+ * ND4J ships its native library in several builds: a portable one for any x86-64 CPU, one compiled
+ * for AVX2, and one with oneDNN (Intel's deep-learning library, formerly MKL-DNN) on top of AVX2.
+ * oneDNN has hand-tuned convolution kernels: AlexNet's conv2 forward + backward at batch 32 takes
+ * about half the time of im2col + matrix multiply on two cores. {@link #choose()} asks for the
+ * fastest build whose jar is on the class path and that this CPU can run (AVX2 and FMA for both
+ * the AVX2 and the oneDNN build); without oneDNN, {@link Conv2d} uses its own im2col path.
+ * {@code -Dalexlab.onednn=false} keeps a build without oneDNN (the tests run both). The checkout
+ * has all three builds; the bundle only the AVX2 one (the smallest).
  */
 public final class CpuEngine {
     /** JavaCPP's switch between native builds: read once, when ND4J first loads. */
     public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     static final String ONEDNN_EXTENSION = "-onednn-avx2";
-    private static final String ONEDNN_LIBRARY =
-            "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + ONEDNN_EXTENSION + "/libnd4jcpu.so";
+    static final String AVX2_EXTENSION = "-avx2";
+    /** The portable build: no extension. */
+    static final String PORTABLE = "";
 
     private static volatile Boolean oneDnn;
 
@@ -32,14 +38,23 @@ public final class CpuEngine {
     public static final String ONEDNN_PROPERTY = "alexlab.onednn";
 
     /**
-     * Asks for the oneDNN build where it can run. Call before the first use of ND4J (later it has
-     * no effect); a choice already made with {@code -Dorg.bytedeco.javacpp.platform.extension} stays.
+     * Asks for the fastest build that can run here ({@link #bestBuild()}). Call before the first use
+     * of ND4J (later it has no effect); a choice already made with
+     * {@code -Dorg.bytedeco.javacpp.platform.extension} stays.
      */
     public static void choose() {
-        if (System.getProperty(EXTENSION_PROPERTY) != null || !oneDnnWanted())
+        if (System.getProperty(EXTENSION_PROPERTY) != null)
             return;
-        if (oneDnnRunsHere())
-            System.setProperty(EXTENSION_PROPERTY, ONEDNN_EXTENSION);
+        String build = bestBuild();
+        if (!build.equals(PORTABLE))
+            System.setProperty(EXTENSION_PROPERTY, build);
+    }
+
+    /** oneDNN if wanted and it runs here, else AVX2 if it runs here, else the portable build (as extensions). */
+    static String bestBuild() {
+        if (oneDnnWanted() && oneDnnRunsHere())
+            return ONEDNN_EXTENSION;
+        return runsHere(AVX2_EXTENSION) ? AVX2_EXTENSION : PORTABLE;
     }
 
     static boolean oneDnnWanted() {
@@ -48,7 +63,17 @@ public final class CpuEngine {
 
     /** The CPU has what the oneDNN build needs, and the build's jar is on the class path. */
     static boolean oneDnnRunsHere() {
-        return cpuHas("avx2", "fma") && CpuEngine.class.getClassLoader().getResource(ONEDNN_LIBRARY) != null;
+        return runsHere(ONEDNN_EXTENSION);
+    }
+
+    /** The CPU has AVX2 and FMA (what both non-portable builds need), and the build's jar is on the class path. */
+    static boolean runsHere(String extension) {
+        return cpuHas("avx2", "fma") && CpuEngine.class.getClassLoader().getResource(library(extension)) != null;
+    }
+
+    /** Where a build's native library lies on the class path. */
+    static String library(String extension) {
+        return "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64" + extension + "/libnd4jcpu.so";
     }
 
     /** True when the loaded ND4J build has oneDNN's kernels (loads ND4J if it is not loaded yet). */
@@ -74,12 +99,30 @@ public final class CpuEngine {
         }
     }
 
-    /** What runs the blocks, in words: "ND4J with oneDNN" or "ND4J with OpenBLAS". */
+    /** What runs the blocks, in words: "ND4J with oneDNN ..." or "ND4J (AVX2 build) with OpenBLAS ...". */
     public static String describe() {
-        return oneDnn() ? "ND4J with oneDNN (convolutions) and OpenBLAS" : "ND4J with OpenBLAS (convolutions as im2col + matrix multiply)";
+        if (oneDnn())
+            return "ND4J with oneDNN (convolutions) and OpenBLAS";
+        String build = loadedBuild().equals(AVX2_EXTENSION) ? " (AVX2 build)" : loadedBuild().equals(PORTABLE) ? " (portable build)" : "";
+        return "ND4J" + build + " with OpenBLAS (convolutions as im2col + matrix multiply)";
     }
 
-    private static boolean cpuHas(String... flags) {
+    /**
+     * The extension of the build whose native library JavaCPP loaded ("-avx2", "" for the portable
+     * one), read from the library's path; null before ND4J is loaded or when the path says nothing.
+     */
+    static String loadedBuild() {
+        for (String path : Loader.getLoadedLibraries().values()) {
+            Matcher m = BUILD_IN_PATH.matcher(path == null ? "" : path);
+            if (m.find())
+                return m.group(1);
+        }
+        return null;
+    }
+
+    private static final Pattern BUILD_IN_PATH = Pattern.compile("linux-x86_64([\\w-]*)/libnd4jcpu\\.so");
+
+    static boolean cpuHas(String... flags) {
         try {
             String info = Files.readString(Path.of("/proc/cpuinfo"));
             int start = info.indexOf("\nflags");

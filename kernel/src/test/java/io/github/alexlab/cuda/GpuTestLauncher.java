@@ -10,6 +10,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +26,19 @@ import java.util.stream.Stream;
 public final class GpuTestLauncher {
     private GpuTestLauncher() {}
 
+    /** How a class file names the annotation (its descriptor in the constant pool). */
+    private static final String REQUIRES_CUDA = "L" + RequiresCuda.class.getName().replace('.', '/') + ";";
+
     public static void main(String[] args) throws Exception {
         Path classes = Path.of(GpuTestLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<org.junit.platform.engine.DiscoverySelector> selectors = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(f -> f.toString().endsWith("Test.class")).sorted().toList()) {
+                // Only classes that mention @RequiresCuda are loaded: the others may need modules that a
+                // bundled Java runtime leaves out (a test's local HTTP server, say). A GPU test that
+                // cannot load fails here, loudly.
+                if (!new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(REQUIRES_CUDA))
+                    continue;
                 String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
                 Class<?> test = Class.forName(name, false, GpuTestLauncher.class.getClassLoader());
                 if (test.isAnnotationPresent(RequiresCuda.class)) {

@@ -18,6 +18,17 @@ class CpuEngineTest {
     }
 
     @Test
+    void loadsTheFastestBuildThatRunsHere() {
+        Nd4j.create(DataType.FLOAT, 1);  // ND4J loads its native library
+        // The checkout has all three builds: oneDNN where it is wanted and the CPU has AVX2, else AVX2 (this test
+        // runs with and without -Dalexlab.onednn=false), else the portable one.
+        assertEquals(CpuEngine.bestBuild(), CpuEngine.loadedBuild(),
+                "chose " + CpuEngine.bestBuild() + " (" + CpuEngine.EXTENSION_PROPERTY + "=" + System.getProperty(CpuEngine.EXTENSION_PROPERTY)
+                        + "), loaded " + org.bytedeco.javacpp.Loader.getLoadedLibraries());
+        assertTrue(CpuEngine.describe().startsWith("ND4J"), CpuEngine.describe());
+    }
+
+    @Test
     void withoutOneDnnRestoresTheSwitch() {
         boolean before = Nd4j.getEnvironment().helpersAllowed();
         INDArray[] out = new INDArray[1];

@@ -298,7 +298,10 @@ public final class GpuCheck {
         report.println(line);
     }
 
-    /** Step 1: what %device shows, and which CUDA 13 libraries the loader finds (their versions are in the names). */
+    /**
+     * Step 1: what %device shows, the CUDA library files on the loader's path (NVIDIA's wheels name
+     * them by major version only, libcublas.so.13), and the version each library reports itself.
+     */
     private static void facts() {
         for (Map.Entry<String, String> fact : Device.facts().entrySet())
             System.out.printf(Locale.ROOT, "%-28s %s%n", fact.getKey(), fact.getValue());
@@ -309,7 +312,7 @@ public final class GpuCheck {
                 continue;
             try (Stream<Path> files = Files.list(Path.of(dir))) {
                 files.map(f -> f.getFileName().toString())
-                        .filter(f -> f.matches("lib(cudart|cublas|cublasLt|cudnn|nvrtc)\\.so\\.\\d+(\\.\\d+)+"))
+                        .filter(f -> f.matches("lib(cudart|cublas|cublasLt|cudnn|nvrtc)\\.so\\.\\d+(\\.\\d+)*"))
                         .forEach(f -> found.add(f + "  (" + dir + ")"));
             } catch (IOException ignored) {
                 // an unreadable folder holds no library we could load either
@@ -317,5 +320,37 @@ public final class GpuCheck {
         }
         System.out.println("CUDA libraries on LD_LIBRARY_PATH: " + (found.isEmpty() ? "none" : ""));
         found.forEach(f -> System.out.println("  " + f));
+        // Each asks its library; none of these needs a GPU, only the library.
+        System.out.println("versions the libraries report:");
+        System.out.println("  CUDA runtime  " + reported(() -> {
+            int[] v = new int[1];
+            org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion(v);
+            return Cuda.version(v[0]);
+        }));
+        System.out.println("  cuBLAS        " + reported(() -> {
+            int[] major = new int[1], minor = new int[1], patch = new int[1];
+            org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.MAJOR_VERSION, major);
+            org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.MINOR_VERSION, minor);
+            org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.PATCH_LEVEL, patch);
+            return major[0] + "." + minor[0] + "." + patch[0];
+        }));
+        System.out.println("  cuDNN         " + reported(() -> {
+            long v = org.bytedeco.cuda.global.cudnn.cudnnGetVersion(); // cuDNN 9: major * 10000 + minor * 100 + patch
+            return v / 10000 + "." + v / 100 % 100 + "." + v % 100;
+        }));
+        System.out.println("  NVRTC         " + reported(io.github.alexlab.cuda.Nvrtc::version));
+    }
+
+    /** The version a library reports, or why it could not be asked (its first line). */
+    private static String reported(java.util.function.Supplier<String> version) {
+        try {
+            return version.get();
+        } catch (LinkageError | RuntimeException e) {
+            Throwable first = e; // a class that failed to load once says only that; the cause says why
+            while (first.getCause() != null)
+                first = first.getCause();
+            String why = String.valueOf(first.getMessage()).lines().findFirst().orElse("");
+            return "not loadable: " + first.getClass().getSimpleName() + (why.isEmpty() ? "" : ": " + why);
+        }
     }
 }
