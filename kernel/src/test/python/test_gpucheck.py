@@ -11,9 +11,18 @@ import unittest
 from test_notebook_runner import REPO, runner_command
 
 
+def bundle_modules():
+    """The Java modules the bundle's runtime has (install.sh's BUNDLE_MODULES; jlink adds what they need)."""
+    with open(os.path.join(REPO, "install.sh"), encoding="utf-8") as f:
+        return re.search(r"^BUNDLE_MODULES=(\S+)$", f.read(), re.M).group(1)
+
+
 def gpucheck(*args):
     java, _, jars, main, _ = runner_command()
-    command = [java, "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp", jars, main]
+    # Only the modules of the bundle's runtime, as on a GPU host: a step that needs another one fails here too
+    # (the child JVMs inherit the flag).
+    command = [java, "--limit-modules", bundle_modules(), "--add-modules", "jdk.incubator.vector",
+               "-Djava.awt.headless=true", "-cp", jars, main]
     return subprocess.run([*command, "gpucheck", *args], capture_output=True, text=True, timeout=900,
                           env=dict(os.environ, ALEXLAB_DATA=os.path.join(REPO, "datasets", "fashion-mnist-small")))
 

@@ -103,8 +103,9 @@ public final class CpuEngine {
     public static String describe() {
         if (oneDnn())
             return "ND4J with oneDNN (convolutions) and OpenBLAS";
-        String build = loadedBuild().equals(AVX2_EXTENSION) ? " (AVX2 build)" : loadedBuild().equals(PORTABLE) ? " (portable build)" : "";
-        return "ND4J" + build + " with OpenBLAS (convolutions as im2col + matrix multiply)";
+        String build = loadedBuild();
+        String which = AVX2_EXTENSION.equals(build) ? " (AVX2 build)" : PORTABLE.equals(build) ? " (portable build)" : "";
+        return "ND4J" + which + " with OpenBLAS (convolutions as im2col + matrix multiply)";
     }
 
     /**

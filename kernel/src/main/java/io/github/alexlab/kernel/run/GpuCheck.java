@@ -321,25 +321,33 @@ public final class GpuCheck {
         System.out.println("CUDA libraries on LD_LIBRARY_PATH: " + (found.isEmpty() ? "none" : ""));
         found.forEach(f -> System.out.println("  " + f));
         // Each asks its library; none of these needs a GPU, only the library.
-        System.out.println("versions the libraries report:");
-        System.out.println("  CUDA runtime  " + reported(() -> {
+        Map<String, String> versions = new java.util.LinkedHashMap<>();
+        versions.put("CUDA runtime", reported(() -> {
             int[] v = new int[1];
             org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion(v);
             return Cuda.version(v[0]);
         }));
-        System.out.println("  cuBLAS        " + reported(() -> {
+        versions.put("cuBLAS", reported(() -> {
             int[] major = new int[1], minor = new int[1], patch = new int[1];
             org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.MAJOR_VERSION, major);
             org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.MINOR_VERSION, minor);
             org.bytedeco.cuda.global.cublas.cublasGetProperty(org.bytedeco.cuda.global.cudart.PATCH_LEVEL, patch);
             return major[0] + "." + minor[0] + "." + patch[0];
         }));
-        System.out.println("  cuDNN         " + reported(() -> {
+        versions.put("cuDNN", reported(() -> {
             long v = org.bytedeco.cuda.global.cudnn.cudnnGetVersion(); // cuDNN 9: major * 10000 + minor * 100 + patch
             return v / 10000 + "." + v / 100 % 100 + "." + v % 100;
         }));
-        System.out.println("  NVRTC         " + reported(io.github.alexlab.cuda.Nvrtc::version));
+        versions.put("NVRTC", reported(io.github.alexlab.cuda.Nvrtc::version));
+        System.out.println("versions the libraries report:");
+        versions.forEach((library, version) -> System.out.printf(Locale.ROOT, "  %-13s %s%n", library, version));
+        // The last line is the summary table's note.
+        String loadable = versions.entrySet().stream().filter(e -> !e.getValue().startsWith(NOT_LOADABLE))
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+        System.out.println("CUDA libraries: " + (loadable.isEmpty() ? "none loadable here" : loadable));
     }
+
+    private static final String NOT_LOADABLE = "not loadable: ";
 
     /** The version a library reports, or why it could not be asked (its first line). */
     private static String reported(java.util.function.Supplier<String> version) {
@@ -350,7 +358,7 @@ public final class GpuCheck {
             while (first.getCause() != null)
                 first = first.getCause();
             String why = String.valueOf(first.getMessage()).lines().findFirst().orElse("");
-            return "not loadable: " + first.getClass().getSimpleName() + (why.isEmpty() ? "" : ": " + why);
+            return NOT_LOADABLE + first.getClass().getSimpleName() + (why.isEmpty() ? "" : ": " + why);
         }
     }
 }
