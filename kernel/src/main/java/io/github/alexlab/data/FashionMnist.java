@@ -179,10 +179,11 @@ public final class FashionMnist {
     /**
      * Reads the four files of {@code dir}. Each file's manifest entry is its bare name, or
      * {@code fashion-mnist-small/<name>} for the bundled subset (any folder inside datasets/ is
-     * listed under its path there). A null manifest skips the digest check.
+     * listed under its path there; a copy elsewhere under its folder's name). A null manifest
+     * skips the digest check.
      */
     static FashionMnist fromDirectory(Path dir, Manifest manifest, String source) throws IOException {
-        String prefix = manifestPrefix(dir);
+        String prefix = manifestPrefix(dir, manifest);
         IdxData trainImages = read(dir, TRAIN_IMAGES, 3, manifest, prefix);
         IdxData trainLabels = read(dir, TRAIN_LABELS, 1, manifest, prefix);
         IdxData testImages = read(dir, TEST_IMAGES, 3, manifest, prefix);
@@ -213,12 +214,19 @@ public final class FashionMnist {
                 Files.isRegularFile(dir.resolve(name + ".gz")) || Files.isRegularFile(dir.resolve(name)));
     }
 
-    /** "" for a folder outside datasets/, else its path inside datasets/ and a slash. */
-    private static String manifestPrefix(Path dir) {
+    /**
+     * Its path inside datasets/ and a slash for a folder there; for a folder elsewhere its name and a
+     * slash when the manifest lists files under that name (a copy of the bundled subset, read from a
+     * program that does not know where datasets/ is), else "".
+     */
+    private static String manifestPrefix(Path dir, Manifest manifest) {
         Optional<Path> datasets = Datasets.folder();
         Path absolute = dir.toAbsolutePath().normalize();
         if (datasets.isPresent() && absolute.startsWith(datasets.get()) && !absolute.equals(datasets.get()))
             return datasets.get().relativize(absolute).toString().replace('\\', '/') + "/";
+        Path name = absolute.getFileName();
+        if (manifest != null && name != null && manifest.digest(name + "/" + TRAIN_IMAGES).isPresent())
+            return name + "/";
         return "";
     }
 

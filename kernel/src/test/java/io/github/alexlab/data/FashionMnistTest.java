@@ -135,6 +135,18 @@ class FashionMnistTest {
     }
 
     @Test
+    void aCopyOfTheBundledSubsetElsewhereIsCheckedAgainstItsOwnEntries() throws IOException {
+        // Outside datasets/ (as ALEXLAB_DATA may name it from a program run elsewhere), the folder's
+        // name says which manifest entries are its own; once the full set's were used, and failed.
+        Path copy = Files.createDirectories(dir.resolve(FashionMnist.BUNDLED_FOLDER));
+        for (String name : FILES)
+            Files.copy(bundled().resolve(name + ".gz"), copy.resolve(name + ".gz"));
+        FashionMnist data = FashionMnist.fromDirectory(copy, Manifest.bundled(), "a copy");
+        assertEquals(2000, data.train().size());
+        assertEquals(1000, data.test().size());
+    }
+
+    @Test
     void plainFilesWork() throws IOException {
         Files.write(dir.resolve(FashionMnist.TRAIN_IMAGES), images(4, 28, 28));
         Files.write(dir.resolve(FashionMnist.TRAIN_LABELS), labels(4));
