@@ -29,6 +29,8 @@ public final class CpuEngine {
     static final String AVX2_EXTENSION = "-avx2";
     /** The portable build: no extension. */
     static final String PORTABLE = "";
+    /** A build's extension in the path of its native library, as JavaCPP unpacks it. */
+    private static final Pattern BUILD_IN_PATH = Pattern.compile("linux-x86_64([\\w-]*)/libnd4jcpu\\.so");
 
     private static volatile Boolean oneDnn;
 
@@ -121,9 +123,7 @@ public final class CpuEngine {
         return null;
     }
 
-    private static final Pattern BUILD_IN_PATH = Pattern.compile("linux-x86_64([\\w-]*)/libnd4jcpu\\.so");
-
-    static boolean cpuHas(String... flags) {
+    private static boolean cpuHas(String... flags) {
         try {
             String info = Files.readString(Path.of("/proc/cpuinfo"));
             int start = info.indexOf("\nflags");
