@@ -72,6 +72,46 @@ class Conv2dTest {
     }
 
     @Test
+    void backwardMatchesNaiveConvolution() {
+        Nd4j.getRandom().setSeed(2);
+        for (int k : new int[]{1, 3, 5})
+            for (int stride : new int[]{1, 2})
+                for (int padding : new int[]{0, 2})
+                    for (int groups : new int[]{1, 2}) {
+                        String what = "k " + k + ", stride " + stride + ", pad " + padding + ", groups " + groups;
+                        Conv2d conv = new Conv2d("conv", 4, 6, k, stride, padding, groups)
+                                .initialize(Init.gaussian(1), Init.gaussian(1), k * 100 + stride * 10 + padding);
+                        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 4, 9, 11);
+                        INDArray dy = Nd4j.randn(DataType.FLOAT, conv.forward(x).shape());
+                        conv.zeroGradients();
+                        INDArray dx = conv.backward(dy);
+                        NaiveConvolution.Gradients slow = NaiveConvolution.backward(x, conv.weight().value(), dy, stride, padding, groups);
+                        assertClose(slow.input(), dx, what + ", dL/dx");
+                        assertClose(slow.weight(), conv.weight().gradient(), what + ", dL/dweight");
+                        assertClose(slow.bias(), conv.bias().gradient(), what + ", dL/dbias");
+                    }
+    }
+
+    /** Equal shapes and a largest difference of at most 1e-5 of the largest entry (float sums in another order). */
+    private static void assertClose(INDArray slow, INDArray fast, String what) {
+        assertArrayEquals(slow.shape(), fast.shape(), what);
+        double relative = fast.castTo(DataType.DOUBLE).sub(slow.castTo(DataType.DOUBLE)).amaxNumber().doubleValue()
+                / slow.amaxNumber().doubleValue();
+        assertTrue(relative <= 1e-5, what + ": relative error " + relative);
+    }
+
+    @Test
+    void naiveBackwardKnownAnswer() {
+        // The same numbers as knownAnswerForwardAndBackward, from the loops.
+        INDArray w = Nd4j.createFromArray(new float[][][][]{{{{1, 2}, {3, 4}}}});
+        NaiveConvolution.Gradients g = NaiveConvolution.backward(image(NINE), w, Nd4j.ones(DataType.FLOAT, 1, 1, 2, 2), 1, 0, 1);
+        assertArrayEquals(new float[]{4}, g.bias().data().asFloat());
+        assertArrayEquals(new float[]{12, 16, 24, 28}, g.weight().data().asFloat());
+        assertArrayEquals(new float[]{1, 3, 2, 4, 10, 6, 3, 7, 4}, g.input().data().asFloat());
+        assertThrows(IllegalArgumentException.class, () -> NaiveConvolution.backward(image(NINE), w, Nd4j.ones(DataType.FLOAT, 1, 1, 3, 3), 1, 0, 1));
+    }
+
+    @Test
     void acceptsViews() {
         // A channel slice of a bigger batch and a transposed image: not laid out as plain NCHW in memory.
         Conv2d conv = new Conv2d("conv", 3, 4, 3, 2, 1, 1);
