@@ -12,6 +12,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class AvgPool2dTest {
     @Test
+    void matchesNaivePoolingForwardAndBackward() {
+        Nd4j.getRandom().setSeed(4);
+        for (int[] kAndStride : new int[][]{{2, 2}, {3, 2}, {3, 1}, {5, 3}}) {
+            String what = "k " + kAndStride[0] + ", stride " + kAndStride[1];
+            AvgPool2d pool = new AvgPool2d("pool", kAndStride[0], kAndStride[1]);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 11, 13);
+            INDArray y = pool.forward(x);
+            Conv2dTest.assertClose(NaivePooling.forward(x, kAndStride[0], kAndStride[1], NaivePooling.Kind.AVERAGE), y, what + ", y");
+            INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+            Conv2dTest.assertClose(NaivePooling.backward(x, dy, kAndStride[0], kAndStride[1], NaivePooling.Kind.AVERAGE),
+                    pool.backward(dy), what + ", dL/dx");
+        }
+    }
+
+    @Test
     void knownAnswerTwoByTwo() {
         AvgPool2d pool = new AvgPool2d("pool", 2, 2);
         // (1+5+3+4)/4 = 3.25, (2+0+8+1)/4 = 2.75, (9+2+0+1)/4 = 3, (6+7+3+4)/4 = 5

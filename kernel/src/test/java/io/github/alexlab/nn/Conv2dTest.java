@@ -93,7 +93,7 @@ class Conv2dTest {
     }
 
     /** Equal shapes and a largest difference of at most 1e-5 of the largest entry (float sums in another order). */
-    private static void assertClose(INDArray slow, INDArray fast, String what) {
+    static void assertClose(INDArray slow, INDArray fast, String what) {
         assertArrayEquals(slow.shape(), fast.shape(), what);
         double relative = fast.castTo(DataType.DOUBLE).sub(slow.castTo(DataType.DOUBLE)).amaxNumber().doubleValue()
                 / slow.amaxNumber().doubleValue();

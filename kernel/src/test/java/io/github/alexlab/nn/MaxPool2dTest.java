@@ -62,6 +62,38 @@ class MaxPool2dTest {
         GradientCheck.check(new MaxPool2d("pool", 2, 2), withoutTies(1, 3, 6, 5));
     }
 
+    @Test
+    void matchesNaivePoolingForwardAndBackward() {
+        Nd4j.getRandom().setSeed(3);
+        for (int[] kAndStride : new int[][]{{2, 2}, {3, 2}, {3, 1}, {5, 3}}) {
+            String what = "k " + kAndStride[0] + ", stride " + kAndStride[1];
+            MaxPool2d pool = new MaxPool2d("pool", kAndStride[0], kAndStride[1]);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 11, 13);
+            INDArray y = pool.forward(x);
+            Conv2dTest.assertClose(NaivePooling.forward(x, kAndStride[0], kAndStride[1], NaivePooling.Kind.MAX), y, what + ", y");
+            INDArray dy = Nd4j.randn(DataType.FLOAT, y.shape());
+            Conv2dTest.assertClose(NaivePooling.backward(x, dy, kAndStride[0], kAndStride[1], NaivePooling.Kind.MAX),
+                    pool.backward(dy), what + ", dL/dx");
+        }
+    }
+
+    @Test
+    void naivePoolingKnownAnswer() {
+        // 3x3 windows, stride 2 on 5x5 = 0..24: the maxima are the windows' bottom-right pixels 12, 14, 22, 24;
+        // the averages their centres 6, 8, 16, 18. Max backward: each dL/dy to its window's maximum.
+        INDArray x = Nd4j.linspace(DataType.FLOAT, 0, 25, 1).reshape(1, 1, 5, 5);
+        INDArray dy = Nd4j.createFromArray(1f, 2f, 3f, 4f).reshape(1, 1, 2, 2);
+        assertArrayEquals(new float[]{12, 14, 22, 24}, NaivePooling.forward(x, 3, 2, NaivePooling.Kind.MAX).data().asFloat());
+        assertArrayEquals(new float[]{6, 8, 16, 18}, NaivePooling.forward(x, 3, 2, NaivePooling.Kind.AVERAGE).data().asFloat());
+        INDArray dx = NaivePooling.backward(x, dy, 3, 2, NaivePooling.Kind.MAX);
+        assertEquals(1f, dx.getFloat(0, 0, 2, 2));
+        assertEquals(4f, dx.getFloat(0, 0, 4, 4));
+        assertEquals(10.0, dx.sumNumber().doubleValue(), 0.0);
+        // Average backward: the centre pixel (2, 2) is in all four windows: (1 + 2 + 3 + 4) / 9.
+        assertEquals(10f / 9, NaivePooling.backward(x, dy, 3, 2, NaivePooling.Kind.AVERAGE).getFloat(0, 0, 2, 2), 1e-6);
+        assertThrows(IllegalArgumentException.class, () -> NaivePooling.backward(x, x, 3, 2, NaivePooling.Kind.MAX));
+    }
+
     /** A shuffled 0, 1, 2, ...: no two pixels equal, so every window has one clear maximum. */
     static INDArray withoutTies(long... shape) {
         Nd4j.getRandom().setSeed(5);
