@@ -23,10 +23,32 @@ class LocalResponseNormTest {
     void matchesThePaperFormulaComputedWithLoops() {
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 7, 3, 2).muli(20); // large enough that alpha = 1e-4 matters
-        assertClose(byLoops(x, 5, 1e-4, 0.75, 2), new LocalResponseNorm("norm1").forward(x));
-        assertClose(byLoops(x, 3, 0.1, 0.75, 2), new LocalResponseNorm("n", 3, 0.1, 0.75, 2).forward(x));
+        assertClose(NaiveLocalResponseNorm.forward(x, 5, 1e-4, 0.75, 2), new LocalResponseNorm("norm1").forward(x));
+        assertClose(NaiveLocalResponseNorm.forward(x, 3, 0.1, 0.75, 2), new LocalResponseNorm("n", 3, 0.1, 0.75, 2).forward(x));
         // A window wider than the channels: every channel sees all of them.
-        assertClose(byLoops(x, 19, 0.01, 0.5, 1), new LocalResponseNorm("n", 19, 0.01, 0.5, 1).forward(x));
+        assertClose(NaiveLocalResponseNorm.forward(x, 19, 0.01, 0.5, 1), new LocalResponseNorm("n", 19, 0.01, 0.5, 1).forward(x));
+    }
+
+    @Test
+    void backwardMatchesTheChainRuleComputedWithLoops() {
+        Nd4j.getRandom().setSeed(2);
+        for (DataType type : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            INDArray x = Nd4j.randn(type, 2, 7, 3, 2).muli(20), g = Nd4j.randn(type, 2, 7, 3, 2);
+            for (double[] p : new double[][]{{5, 1e-4, 0.75, 2}, {3, 0.1, 0.75, 2}, {19, 0.01, 0.5, 1}}) {
+                var lrn = new LocalResponseNorm("n", (int) p[0], p[1], p[2], p[3]);
+                lrn.forward(x);
+                Conv2dTest.assertClose(NaiveLocalResponseNorm.backward(x, g, (int) p[0], p[1], p[2], p[3]), lrn.backward(g),
+                        type + ", n " + p[0] + ", alpha " + p[1]);
+            }
+        }
+    }
+
+    @Test
+    void naiveBackwardKnownAnswer() {
+        // One channel, n = 1, alpha = 1, beta = 1, k = 1: b = a / (1 + a^2), db/da = (1 - a^2) / (1 + a^2)^2: at a = 2, -3/25.
+        INDArray a = Nd4j.createFromArray(2.0).reshape(1, 1, 1, 1);
+        assertEquals(-3.0 / 25, NaiveLocalResponseNorm.backward(a, Nd4j.onesLike(a), 1, 1, 1, 1).getDouble(0), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> NaiveLocalResponseNorm.backward(a, Nd4j.ones(1, 2, 1, 1), 1, 1, 1, 1));
     }
 
     @Test
@@ -43,7 +65,7 @@ class LocalResponseNormTest {
         var x = Nd4j.rand(DataType.FLOAT, 2, 6, 4, 4);
         INDArray y = new LocalResponseNorm("norm1").forward(x);
         assertEquals(DataType.FLOAT, y.dataType());
-        assertClose(byLoops(x.castTo(DataType.DOUBLE), 5, 1e-4, 0.75, 2), y.castTo(DataType.DOUBLE), 1e-6);
+        assertClose(NaiveLocalResponseNorm.forward(x.castTo(DataType.DOUBLE), 5, 1e-4, 0.75, 2), y.castTo(DataType.DOUBLE), 1e-6);
     }
 
     @Test
@@ -73,22 +95,6 @@ class LocalResponseNormTest {
     void evenSizesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LocalResponseNorm("n", 4, 1e-4, 0.75, 2));
         assertEquals(0, new LocalResponseNorm("n").parameterCount());
-    }
-
-    /** The paper's formula, one number at a time. */
-    private static INDArray byLoops(INDArray a, int n, double alpha, double beta, double k) {
-        long[] s = a.shape();
-        INDArray b = Nd4j.zeros(DataType.DOUBLE, s);
-        for (long i0 = 0; i0 < s[0]; i0++)
-            for (long c = 0; c < s[1]; c++)
-                for (long h = 0; h < s[2]; h++)
-                    for (long w = 0; w < s[3]; w++) {
-                        double sum = 0;
-                        for (long j = Math.max(0, c - n / 2); j <= Math.min(s[1] - 1, c + n / 2); j++)
-                            sum += Math.pow(a.getDouble(i0, j, h, w), 2);
-                        b.putScalar(new long[]{i0, c, h, w}, a.getDouble(i0, c, h, w) / Math.pow(k + alpha * sum, beta));
-                    }
-        return b;
     }
 
     private static void assertClose(INDArray expected, INDArray actual) {
