@@ -179,11 +179,11 @@ public final class Conv2d implements Layer {
     // ---- CPU path -----------------------------------------------------------------------------
     // Two engines, the same numbers (Conv2dTest checks both against NaiveConvolution):
     //  - oneDNN's convolution kernels, when ND4J runs its oneDNN build (CpuEngine): they work on the image in
-    //    cache-sized tiles and need no column copy. AlexNet's conv2 at batch 32 on two cores, forward + backward:
-    //    0.77 s against 1.39 s for im2col.
+    //    cache-sized tiles and need no column copy; AlexNet's conv2 forward + backward takes about half the time
+    //    of im2col (AlexNetCpuBenchmark times each layer on either engine).
     //  - otherwise im2col + one matrix multiply per group (Chellapilla et al. 2006; Caffe): copy every k x k patch
     //    into a column, then all outputs are weights[outC, C*k*k] x columns[C*k*k, N*oH*oW]. The plain build's own
-    //    conv2d op is slower than this (conv2 forward + backward 2.9 s), so it is not used.
+    //    conv2d op is about twice as slow as this on conv2 forward + backward, so it is not used.
 
     @Override
     public INDArray forward(INDArray x) {
@@ -220,8 +220,8 @@ public final class Conv2d implements Layer {
 
     /**
      * oneDNN where it is there, except for a strided layer on few input channels (AlexNet's
-     * conv1: 1 or 3 channels, stride 4), whose oneDNN backward is slower than im2col (0.61 s against 0.22 s).
-     * LeNet's stride-1 layers on 1 and 6 channels gain most: 16 + 6 ms a step at batch 256, against 75 + 53.
+     * conv1: 1 or 3 channels, stride 4), whose oneDNN backward is slower than im2col (about three times).
+     * LeNet's stride-1 layers on 1 and 6 channels gain most (several times faster a step).
      */
     private boolean useOneDnn() {
         return (stride == 1 || inChannels / groups >= 8) && CpuEngine.oneDnn();
@@ -274,7 +274,7 @@ public final class Conv2d implements Layer {
      * </pre>
      * that is, the input with images and channels swapped ([C, N, H, W]) convolved with dY as filters
      * ([outC, N, oH, oW]): an output [C, outC, k, k]. One forward convolution instead of conv2d_bp, which
-     * also computes dL/dInput: LeNet's conv1 at batch 256, 3.4 ms against 14 ms. (With a stride the filters'
+     * also computes dL/dInput (about four times faster on LeNet's conv1). (With a stride the filters'
      * taps would lie stride pixels apart, a dilated convolution that oneDNN refuses at these sizes.)
      */
     private void weightGradientAsConvolution(INDArray gradOutput) {

@@ -111,7 +111,7 @@ public final class Linear implements Layer {
             throw new IllegalArgumentException(name + ": input is " + input.dataType() + " but the parameters are "
                     + weight.value().dataType() + "; convert one of them (parametersTo)");
         this.input = input;
-        // x W as one BLAS call into a row-major result: INDArray.mmul took 2.4 ms here against 0.4 ms (fc1 of LeNet-5, batch 256)
+        // x W as one BLAS call into a row-major result: several times faster than INDArray.mmul (fc1 of LeNet-5)
         INDArray y = Nd4j.createUninitialized(input.dataType(), input.size(0), outFeatures);
         Nd4j.gemm(input, weight.value(), y, false, false, 1.0, 0.0);
         return y.addiRowVector(bias.value());

@@ -11,8 +11,7 @@ import org.bytedeco.javacpp.Pointer;
  * megabytes of short-lived activations and gradients while their Java objects take a few kilobytes,
  * so without help the dead blocks pile up and every new array gets fresh pages from the operating
  * system, which are slow to touch. Asking for a collection once per step keeps the memory small
- * and warm: it took the one-tower AlexNet's training step at batch 32 on two cores from 3.1 s to
- * 1.8 s (AlexNetCpuBenchmark).
+ * and warm, and the one-tower AlexNet's training step markedly faster (AlexNetCpuBenchmark measures it).
  */
 public final class NativeMemory {
     private static long residentAtLastRelease = Long.MAX_VALUE;
