@@ -51,6 +51,7 @@ class GpuCheckTest(unittest.TestCase):
                              "4 PyTorch peer: GEMM", "4 PyTorch peer: AlexNet"]:
                     self.assertEqual(status[step][0], "skipped", table)
                     self.assertTrue(status[step][1].startswith("no CUDA device: "), table)
+            self.assertIn("cuda.NvrtcTest", text, "tests that need only CUDA's compiler are GPU tests too")
             with open(os.path.join(out, "gpucheck-report.txt"), encoding="utf-8") as f:
                 self.assertEqual(f.read(), text, "the report holds every line printed")
             self.assertLessEqual(len(os.listdir(out)), 8)

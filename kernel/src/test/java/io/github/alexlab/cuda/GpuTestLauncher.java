@@ -9,6 +9,7 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Every test of the suite that needs a CUDA device ({@link RequiresCuda}), run outside Maven: what
+ * Every test of the suite that needs a CUDA device or CUDA's compiler ({@link RequiresCuda},
+ * {@link RequiresNvrtc}), run outside Maven: what
  * the GPU check runs on a GPU host that has no Maven. One line per test ("ok", "FAIL" with the
  * message, "skipped" with the reason); the last line is "gpu tests: N passed, N failed, N skipped".
  * Exit status 0 only when none failed.
@@ -26,27 +28,37 @@ import java.util.stream.Stream;
 public final class GpuTestLauncher {
     private GpuTestLauncher() {}
 
-    /** How a class file names the annotation (its descriptor in the constant pool). */
-    private static final String REQUIRES_CUDA = "L" + RequiresCuda.class.getName().replace('.', '/') + ";";
+    /** The annotations that mark a GPU test. */
+    private static final List<Class<? extends Annotation>> MARKS = List.of(RequiresCuda.class, RequiresNvrtc.class);
+
+    /** Whether a class file names one of the marks (as a descriptor in its constant pool). */
+    private static boolean mentionsAMark(Path classFile) throws java.io.IOException {
+        String bytes = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);
+        return MARKS.stream().anyMatch(mark -> bytes.contains("L" + mark.getName().replace('.', '/') + ";"));
+    }
+
+    private static boolean marked(java.lang.reflect.AnnotatedElement element) {
+        return MARKS.stream().anyMatch(element::isAnnotationPresent);
+    }
 
     public static void main(String[] args) throws Exception {
         Path classes = Path.of(GpuTestLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<org.junit.platform.engine.DiscoverySelector> selectors = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(f -> f.toString().endsWith("Test.class")).sorted().toList()) {
-                // Only classes that mention @RequiresCuda are loaded: the others may need modules that a
+                // Only classes that mention a mark are loaded: the others may need modules that a
                 // bundled Java runtime leaves out (a test's local HTTP server, say). A GPU test that
                 // cannot load fails here, loudly.
-                if (!new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(REQUIRES_CUDA))
+                if (!mentionsAMark(file))
                     continue;
                 String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
                 Class<?> test = Class.forName(name, false, GpuTestLauncher.class.getClassLoader());
-                if (test.isAnnotationPresent(RequiresCuda.class)) {
+                if (marked(test)) {
                     selectors.add(DiscoverySelectors.selectClass(test));
                     continue;
                 }
                 for (Method m : test.getDeclaredMethods())
-                    if (m.isAnnotationPresent(RequiresCuda.class))
+                    if (marked(m))
                         selectors.add(DiscoverySelectors.selectMethod(test, m));
             }
         }
