@@ -289,7 +289,7 @@ has_cuda13() {
 }
 
 # Folders with CUDA 13 libraries, one per line, each once. JavaCPP looks them up through the
-# dynamic linker, so they go into the kernel's LD_LIBRARY_PATH (see the design notes, section 4).
+# dynamic linker, so they go into the kernel's LD_LIBRARY_PATH (kernel/ARCHITECTURE.md, 4.3).
 find_cuda_dirs() {
     local ldconfig dir sp
     shopt -s extglob nullglob
