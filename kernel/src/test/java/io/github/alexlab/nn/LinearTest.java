@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -74,5 +75,34 @@ class LinearTest {
         assertEquals(DataType.FLOAT, fc.forward(Nd4j.rand(DataType.FLOAT, 2, 3)).dataType());
         var e = assertThrows(IllegalArgumentException.class, () -> fc.forward(Nd4j.rand(DataType.DOUBLE, 2, 3)));
         assertTrue(e.getMessage().contains("fc") && e.getMessage().contains("DOUBLE"), e.getMessage());
+    }
+
+    @Test
+    void matchesNaiveLinearForwardAndBackward() {
+        Nd4j.getRandom().setSeed(6);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            Linear fc = new Linear("fc", 37, 11).initialize(Init.gaussian(1), Init.gaussian(1), 6);
+            fc.parametersTo(type);
+            INDArray x = Nd4j.randn(type, 5, 37), dy = Nd4j.randn(type, 5, 11);
+            Conv2dTest.assertClose(NaiveLinear.forward(x, fc.weight().value(), fc.bias().value()), fc.forward(x), type + ", y");
+            fc.zeroGradients();
+            INDArray dx = fc.backward(dy);
+            NaiveLinear.Gradients slow = NaiveLinear.backward(x, fc.weight().value(), dy);
+            Conv2dTest.assertClose(slow.input(), dx, type + ", dL/dx");
+            Conv2dTest.assertClose(slow.weight(), fc.weight().gradient(), type + ", dL/dW");
+            Conv2dTest.assertClose(slow.bias(), fc.bias().gradient(), type + ", dL/db");
+        }
+    }
+
+    @Test
+    void naiveLinearKnownAnswer() {
+        // x = [1, 2], W = [[1, 2, 3], [4, 5, 6]], b = [0, 0, 1]: y = [9, 12, 16]; dy = 1: dx = row sums of W, dW = x^T 1.
+        INDArray x = Nd4j.createFromArray(new double[][]{{1, 2}}), w = Nd4j.createFromArray(new double[][]{{1, 2, 3}, {4, 5, 6}});
+        assertArrayEquals(new double[]{9, 12, 16}, NaiveLinear.forward(x, w, Nd4j.createFromArray(0.0, 0.0, 1.0)).data().asDouble());
+        NaiveLinear.Gradients g = NaiveLinear.backward(x, w, Nd4j.ones(DataType.DOUBLE, 1, 3));
+        assertArrayEquals(new double[]{6, 15}, g.input().data().asDouble());
+        assertArrayEquals(new double[]{1, 1, 1, 2, 2, 2}, g.weight().data().asDouble());
+        assertArrayEquals(new double[]{1, 1, 1}, g.bias().data().asDouble());
+        assertThrows(IllegalArgumentException.class, () -> NaiveLinear.backward(x, w, Nd4j.ones(DataType.DOUBLE, 1, 2)));
     }
 }

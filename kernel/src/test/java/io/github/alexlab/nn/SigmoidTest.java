@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -29,5 +30,16 @@ class SigmoidTest {
         Nd4j.getRandom().setSeed(8);
         // Uniform in (-2, 2): far out in the tails the gradient is so small that rounding dominates.
         GradientCheck.check(new Sigmoid("sigmoid"), Nd4j.rand(DataType.DOUBLE, 3, 4, 2, 2).subi(0.5).muli(4));
+    }
+
+    @Test
+    void matchesNaiveActivationsForwardAndBackward() {
+        Nd4j.getRandom().setSeed(7);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = Nd4j.randn(type, 3, 4, 5).muli(3), dy = Nd4j.randn(type, 3, 4, 5);
+            Sigmoid layer = new Sigmoid("sigmoid");
+            Conv2dTest.assertClose(NaiveActivations.sigmoidForward(x), layer.forward(x), type + ", y");
+            Conv2dTest.assertClose(NaiveActivations.sigmoidBackward(x, dy), layer.backward(dy), type + ", dL/dx");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -41,5 +42,16 @@ class TanhTest {
         Nd4j.getRandom().setSeed(9);
         GradientCheck.check(new Tanh("tanh"), Nd4j.randn(DataType.DOUBLE, 3, 4, 2, 2));
         GradientCheck.check(Tanh.lecun("f"), Nd4j.randn(DataType.DOUBLE, 5, 7));
+    }
+
+    @Test
+    void matchesNaiveActivationsForwardAndBackward() {
+        Nd4j.getRandom().setSeed(7);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = Nd4j.randn(type, 3, 4, 5).muli(3), dy = Nd4j.randn(type, 3, 4, 5);
+            Tanh layer = new Tanh("tanh", 1.7159, 2.0 / 3);
+            Conv2dTest.assertClose(NaiveActivations.tanhForward(x, 1.7159, 2.0 / 3), layer.forward(x), type + ", y");
+            Conv2dTest.assertClose(NaiveActivations.tanhBackward(x, dy, 1.7159, 2.0 / 3), layer.backward(dy), type + ", dL/dx");
+        }
     }
 }
