@@ -81,4 +81,21 @@ class CrossEntropyLossTest {
         assertTrue(kind.getMessage().contains("[4, 7]"), kind.getMessage());
         assertThrows(IllegalStateException.class, () -> new CrossEntropyLoss().backward());
     }
+
+    @Test
+    void matchesNaiveCrossEntropy() {
+        Nd4j.getRandom().setSeed(9);
+        int[] labels = {3, 0, 9, 9, 5, 1};
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray z = Nd4j.randn(type, 6, 10).muli(4);
+            CrossEntropyLoss loss = new CrossEntropyLoss();
+            double fast = loss.forward(z, Nd4j.createFromArray(labels));
+            assertEquals(NaiveSoftmax.crossEntropy(z, labels), fast, 1e-5 * Math.abs(fast), type + ", loss");
+            Conv2dTest.assertClose(NaiveSoftmax.crossEntropyGradient(z, labels), loss.backward(), type + ", dLoss/dz");
+        }
+        // A known answer: two equal logits, label 0: loss log 2, gradient (1/2 - 1, 1/2).
+        INDArray even = Nd4j.createFromArray(new double[][]{{1, 1}});
+        assertEquals(Math.log(2), NaiveSoftmax.crossEntropy(even, new int[]{0}), 1e-15);
+        assertArrayEquals(new double[]{-0.5, 0.5}, NaiveSoftmax.crossEntropyGradient(even, new int[]{0}).data().asDouble(), 1e-15);
+    }
 }

@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -43,5 +44,16 @@ class SoftmaxTest {
         var e = assertThrows(ShapeException.class,
                 () -> new Softmax("prob").forward(Nd4j.zeros(DataType.FLOAT, 2, 3, 4, 4)));
         assertEquals("prob: expected input [N, *] (a batch of score vectors), got [2, 3, 4, 4]", e.getMessage());
+    }
+
+    @Test
+    void matchesNaiveSoftmaxForwardAndBackward() {
+        Nd4j.getRandom().setSeed(8);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray z = Nd4j.randn(type, 6, 10).muli(4), dy = Nd4j.randn(type, 6, 10);
+            Softmax softmax = new Softmax("softmax");
+            Conv2dTest.assertClose(NaiveSoftmax.forward(z), softmax.forward(z), type + ", y");
+            Conv2dTest.assertClose(NaiveSoftmax.backward(z, dy), softmax.backward(dy), type + ", dL/dz");
+        }
     }
 }
