@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,5 +44,20 @@ class EuclideanRbfTest {
     void aWrongWidthNamesTheLayer() {
         var e = assertThrows(ShapeException.class, () -> new EuclideanRbf("output", 84, 10, 1).forward(Nd4j.zeros(2, 120)));
         assertTrue(e.getMessage().contains("output") && e.getMessage().contains("84") && e.getMessage().contains("[2, 120]"), e.getMessage());
+    }
+
+    @Test
+    void matchesNaiveEuclideanRbfForwardAndBackward() {
+        Nd4j.getRandom().setSeed(10);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            EuclideanRbf rbf = new EuclideanRbf("rbf", 84, 10, 10);
+            INDArray x = Nd4j.randn(type, 7, 84), dy = Nd4j.randn(type, 7, 10);
+            Conv2dTest.assertClose(NaiveEuclideanRbf.forward(x, rbf.codes()), rbf.forward(x), type + ", y");
+            Conv2dTest.assertClose(NaiveEuclideanRbf.backward(x, rbf.codes(), dy), rbf.backward(dy), type + ", dL/dx");
+        }
+        // A known answer: x = (1, 0), code (1, 1): y = -(0 + 1) = -1, dx = -2 (x - w) = (0, 2).
+        INDArray x = Nd4j.createFromArray(new double[][]{{1, 0}}), w = Nd4j.createFromArray(new double[][]{{1, 1}});
+        assertEquals(-1.0, NaiveEuclideanRbf.forward(x, w).getDouble(0), 0.0);
+        assertEquals(2.0, NaiveEuclideanRbf.backward(x, w, Nd4j.ones(DataType.DOUBLE, 1, 1)).getDouble(0, 1), 0.0);
     }
 }

@@ -83,4 +83,22 @@ class SubsamplingTest {
         assertEquals(0, a.bias().value().amaxNumber().doubleValue());
         assertEquals(new Subsampling("S2", 6).coefficient().value(), new Subsampling("S2", 6).coefficient().value());
     }
+
+    @Test
+    void matchesNaiveSubsamplingForwardAndBackward() {
+        Nd4j.getRandom().setSeed(11);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            Subsampling s2 = new Subsampling("S2", 6).initialize(Init.gaussian(1), Init.gaussian(1), 11);
+            s2.parametersTo(type);
+            INDArray x = Nd4j.randn(type, 3, 6, 9, 8); // an odd height: the last row is in no block
+            INDArray y = s2.forward(x), dy = Nd4j.randn(type, y.shape());
+            Conv2dTest.assertClose(NaiveSubsampling.forward(x, s2.coefficient().value(), s2.bias().value()), y, type + ", y");
+            s2.zeroGradients();
+            INDArray dx = s2.backward(dy);
+            NaiveSubsampling.Gradients slow = NaiveSubsampling.backward(x, s2.coefficient().value(), dy);
+            Conv2dTest.assertClose(slow.input(), dx, type + ", dL/dx");
+            Conv2dTest.assertClose(slow.coefficient(), s2.coefficient().gradient(), type + ", dL/dcoefficient");
+            Conv2dTest.assertClose(slow.bias(), s2.bias().gradient(), type + ", dL/dbias");
+        }
+    }
 }
