@@ -105,4 +105,23 @@ class DropoutTest {
             return inputShape.clone();
         }
     }
+
+    @Test
+    void matchesNaiveDropoutForwardAndBackward() {
+        Nd4j.getRandom().setSeed(12);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            Dropout dropout = new Dropout("drop", 0.3, 12);
+            INDArray x = Nd4j.rand(type, 8, 50).addi(0.5); // no zeros: a zero in y means a dropped unit
+            INDArray y = dropout.forward(x), dy = Nd4j.randn(type, 8, 50);
+            double[] out = y.dup('c').reshape(y.length()).toDoubleVector();
+            boolean[] kept = new boolean[out.length];
+            int keptCount = 0;
+            for (int i = 0; i < out.length; i++)
+                if (kept[i] = out[i] != 0)
+                    keptCount++;
+            assertTrue(keptCount > 200 && keptCount < 360, "about 70% of 400 kept: " + keptCount);
+            Conv2dTest.assertClose(NaiveDropout.forward(x, kept, 0.3), y, type + ", y");
+            Conv2dTest.assertClose(NaiveDropout.backward(dy, kept, 0.3), dropout.backward(dy), type + ", dL/dx");
+        }
+    }
 }
