@@ -1,5 +1,6 @@
 package io.github.alexlab.bench;
 
+import io.github.alexlab.viz.Units;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;

@@ -44,7 +44,7 @@ public final class JavaKernel implements Notebook.Frontend {
             "import org.nd4j.linalg.api.buffer.DataType;", "import org.nd4j.linalg.ops.transforms.Transforms;",
             "import org.nd4j.linalg.indexing.NDArrayIndex;",
             "import io.github.alexlab.nn.*;", "import io.github.alexlab.models.*;", "import io.github.alexlab.viz.Charts;",
-            "import io.github.alexlab.viz.Numbers;",
+            "import io.github.alexlab.viz.Numbers;", "import io.github.alexlab.viz.Units;",
             "import io.github.alexlab.data.*;", "import io.github.alexlab.train.*;",
             "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;",
             "import io.github.alexlab.quant.*;");
@@ -59,7 +59,7 @@ public final class JavaKernel implements Notebook.Frontend {
     // The kernel's own System.out and System.err: kept here, since a cell may replace System's.
     private PrintStream out, err;
     private final java.util.Set<String> replacedStreams = new java.util.LinkedHashSet<>();
-    private final History history = new History();
+    private final InputHistory history = new InputHistory();
     private final MagicRegistry magics = MagicRegistry.withDefaults();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,14 +1,17 @@
 package io.github.alexlab.nn;
 
-import io.github.alexlab.viz.Escape;
+import io.github.alexlab.viz.Card;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TensorImages;
+import io.github.alexlab.viz.Units;
 import io.github.alexlab.tensor.Device;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -46,7 +49,7 @@ public final class Step implements HtmlView {
         this.max = output.maxNumber().doubleValue();
         this.mean = output.meanNumber().doubleValue();
         this.std = output.length() > 1 ? output.stdNumber().doubleValue() : 0;
-        this.zeroFraction = output.eq(0).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).meanNumber().doubleValue();
+        this.zeroFraction = output.eq(0).castTo(DataType.FLOAT).meanNumber().doubleValue();
     }
 
     public int index() { return index; }
@@ -89,38 +92,18 @@ public final class Step implements HtmlView {
 
     @Override
     public String toHtml() {
-        StringBuilder html = new StringBuilder();
-        html.append(String.format(Locale.ROOT, "<div><b>%d. %s</b> (%s)<br>%n", index, Escape.html(layer.name()), layer.getClass().getSimpleName()));
-        html.append(String.format(Locale.ROOT, "%s &rarr; %s<br>%n", Arrays.toString(inputShape), Arrays.toString(output.shape())));
-        html.append(String.format(Locale.ROOT, "parameters %,d (%s) &middot; multiply-adds %,d &middot; output %s &middot; %.3f ms%s<br>%n",
-                parameters(), bytes(weightBytes()), multiplyAdds(), bytes(activationBytes()), millis, Escape.html(onDevice())));
-        html.append(String.format(Locale.ROOT, "output min %.4g, max %.4g, mean %.4g, std %.4g, zeros %.1f%%<br>%n",
-                min, max, mean, std, 100 * zeroFraction));
-        BufferedImage maps = featureMaps();
-        if (maps != null)
-            html.append("<img src=\"data:image/png;base64,").append(io.github.alexlab.viz.Png.base64(maps)).append("\" alt=\"first feature maps of image 0\">\n");
-        return html.append("</div>").toString();
+        List<String> facts = List.of(
+                Arrays.toString(inputShape) + " → " + Arrays.toString(output.shape()),
+                String.format(Locale.ROOT, "parameters %,d (%s) · multiply-adds %,d · output %s · %.3f ms%s",
+                        parameters(), Units.bytes(weightBytes()), multiplyAdds(), Units.bytes(activationBytes()), millis, onDevice()),
+                String.format(Locale.ROOT, "output min %.4g, max %.4g, mean %.4g, std %.4g, zeros %.1f%%",
+                        min, max, mean, std, 100 * zeroFraction));
+        return Card.html(index + ". " + layer.name(), layer.getClass().getSimpleName(), facts,
+                featureMaps(), "first feature maps of image 0");
     }
 
     /** " on gpu:0 (GPU time), GPU memory 1.2 GiB" on a GPU, "" on the CPU. */
     private String onDevice() {
-        return device.isGpu() ? " on " + device + " (GPU time), GPU memory in use " + bytes(deviceBytes) : "";
-    }
-
-    /** One row of {@link Stepper}'s table. */
-    String tableRow() {
-        return String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%,d</td><td>%.3f ms</td>%s<td>%.4g</td><td>%.0f%%</td></tr>",
-                index, Escape.html(layer.name()), Arrays.toString(inputShape), Arrays.toString(output.shape()),
-                parameters(), multiplyAdds(), millis, device.isGpu() ? "<td>" + bytes(deviceBytes) + "</td>" : "", mean, 100 * zeroFraction);
-    }
-
-    static String bytes(long n) {
-        if (n < 1024)
-            return n + " B";
-        if (n < 1024 * 1024)
-            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        if (n < 1024L * 1024 * 1024)
-            return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+        return device.isGpu() ? " on " + device + " (GPU time), GPU memory in use " + Units.bytes(deviceBytes) : "";
     }
 }

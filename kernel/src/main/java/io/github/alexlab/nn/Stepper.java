@@ -1,15 +1,25 @@
 package io.github.alexlab.nn;
 
 import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.viz.Numbers;
+import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.Units;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.GpuTimer;
 import io.github.alexlab.tensor.MemoryLedger;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
@@ -101,13 +111,39 @@ public final class Stepper implements HtmlView {
 
     @Override
     public String toHtml() {
+        return TableView.html(table());
+    }
+
+    /** One row per step taken: shapes, parameters, multiply-adds, time (and GPU memory), mean, zeros. */
+    public Table table() {
         boolean gpu = currentOnGpu != null;
-        StringBuilder html = new StringBuilder("<table><tr><th>#</th><th>layer</th><th>input</th><th>output</th>"
-                + "<th>parameters</th><th>multiply-adds</th><th>" + (gpu ? "GPU time" : "time") + "</th>"
-                + (gpu ? "<th>GPU memory in use</th>" : "") + "<th>mean</th><th>zeros</th></tr>");
-        for (Step s : steps)
-            html.append(s.tableRow());
-        return html.append("</table>").toString();
+        IntColumn number = IntColumn.create("#");
+        StringColumn layer = StringColumn.create("layer"), input = StringColumn.create("input"),
+                output = StringColumn.create("output"), gpuMemory = StringColumn.create("GPU memory in use");
+        LongColumn parameters = LongColumn.create("parameters"), multiplyAdds = LongColumn.create("multiply-adds");
+        DoubleColumn time = DoubleColumn.create(gpu ? "GPU time" : "time"), mean = DoubleColumn.create("mean"),
+                zeros = DoubleColumn.create("zeros");
+        for (Step s : steps) {
+            number.append(s.index());
+            layer.append(s.layer().name());
+            input.append(Arrays.toString(s.inputShape()));
+            output.append(Arrays.toString(s.outputShape()));
+            parameters.append(s.parameters());
+            multiplyAdds.append(s.multiplyAdds());
+            time.append(s.millis());
+            gpuMemory.append(Units.bytes(s.deviceBytes()));
+            mean.append(s.mean());
+            zeros.append(s.zeroFraction());
+        }
+        parameters.setPrintFormatter(Numbers.groupedColumn());
+        multiplyAdds.setPrintFormatter(Numbers.groupedColumn());
+        time.setPrintFormatter(Numbers.column(ms -> String.format(Locale.ROOT, "%.3f ms", ms)));
+        mean.setPrintFormatter(Numbers.column(m -> String.format(Locale.ROOT, "%.4g", m)));
+        zeros.setPrintFormatter(Numbers.column(z -> Numbers.percent(z, 0)));
+        Table table = Table.create(model.name(), number, layer, input, output, parameters, multiplyAdds, time);
+        if (gpu)
+            table.addColumns(gpuMemory);
+        return table.addColumns(mean, zeros);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.alexlab.quant;
 
-import io.github.alexlab.bench.Units;
+import io.github.alexlab.viz.Units;
 import io.github.alexlab.quant.MixedPrecisionTraining.Format;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.Numbers;

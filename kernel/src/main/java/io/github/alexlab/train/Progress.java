@@ -3,6 +3,7 @@ package io.github.alexlab.train;
 import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.Numbers;
+import io.github.alexlab.viz.Units;
 
 import java.util.Locale;
 
@@ -56,17 +57,10 @@ public record Progress(int epoch, int epochs, int batch, int batches, double los
 
     @Override
     public String toString() {
-        String eta = note.isEmpty() && !Double.isNaN(remainingSeconds()) ? ", about " + time(remainingSeconds()) + " left" : "";
+        String eta = note.isEmpty() && !Double.isNaN(remainingSeconds()) ? ", about " + Units.clock(remainingSeconds()) + " left" : "";
         // Before the first step ends there is no loss to show yet.
         String figures = Double.isNaN(loss) ? "starting…" : String.format(Locale.ROOT, "loss %.4f, accuracy %.1f%%", loss, 100 * accuracy);
         return String.format(Locale.ROOT, "epoch %d/%d, batch %d/%d: %s, %s%s%s",
-                epoch, epochs, batch, batches, figures, time(elapsedSeconds), eta, note.isEmpty() ? "" : " (" + note + ")");
-    }
-
-    static String time(double seconds) {
-        if (seconds < 60)
-            return String.format(Locale.ROOT, "%.1f s", seconds);
-        long s = Math.round(seconds);
-        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+                epoch, epochs, batch, batches, figures, Units.clock(elapsedSeconds), eta, note.isEmpty() ? "" : " (" + note + ")");
     }
 }

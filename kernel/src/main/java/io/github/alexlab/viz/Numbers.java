@@ -51,6 +51,32 @@ public final class Numbers {
         return format.format(rounded);
     }
 
+    /**
+     * A number in at most 4 significant digits, without trailing zeros: 0.1235, 3, 1.5e+06, NaN.
+     * Like numpy's default print, but shorter (the entries of a tensor preview).
+     */
+    public static String compact(double v) {
+        if (Double.isNaN(v))
+            return "NaN";
+        if (Double.isInfinite(v))
+            return v > 0 ? "Inf" : "-Inf";
+        if (v == 0)
+            return "0";
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        String exponent = e < 0 ? "" : s.substring(e);
+        if (mantissa.indexOf('.') >= 0) {
+            int end = mantissa.length();
+            while (mantissa.charAt(end - 1) == '0')
+                end--;
+            if (mantissa.charAt(end - 1) == '.')
+                end--;
+            mantissa = mantissa.substring(0, end);
+        }
+        return mantissa + exponent;
+    }
+
     /** A fraction as a percentage: percent(0.85371, 2) is "85.37%". */
     public static String percent(double fraction, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * fraction);

@@ -43,9 +43,9 @@ public final class TensorView {
 
     private static String statistics(INDArray a) {
         try {
-            return " · min " + number(a.minNumber().doubleValue())
-                    + " · max " + number(a.maxNumber().doubleValue())
-                    + " · mean " + number(a.meanNumber().doubleValue());
+            return " · min " + Numbers.compact(a.minNumber().doubleValue())
+                    + " · max " + Numbers.compact(a.maxNumber().doubleValue())
+                    + " · mean " + Numbers.compact(a.meanNumber().doubleValue());
         } catch (RuntimeException notForThisType) {
             return ""; // the header still says what the array is
         }
@@ -261,12 +261,12 @@ public final class TensorView {
             return a.getString(linearIndex(a, index));
         if (a.rank() == 0)
             return type == DataType.BOOL ? String.valueOf(a.getDouble(0L) != 0)
-                    : type.isIntType() ? String.valueOf(a.getLong(0L)) : number(a.getDouble(0L));
+                    : type.isIntType() ? String.valueOf(a.getLong(0L)) : Numbers.compact(a.getDouble(0L));
         if (type == DataType.BOOL)
             return String.valueOf(a.getDouble(index) != 0);
         if (type.isIntType())
             return String.valueOf(a.getLong(index));
-        return number(a.getDouble(index));
+        return Numbers.compact(a.getDouble(index));
     }
 
     private static long linearIndex(INDArray a, long[] index) {
@@ -274,32 +274,6 @@ public final class TensorView {
         for (int d = 0; d < index.length; d++)
             linear = linear * a.size(d) + index[d];
         return linear;
-    }
-
-    /**
-     * A number in at most 4 significant digits, without trailing zeros: 0.1235, 3, 1.5e+06, NaN.
-     * Like numpy's default print, but shorter.
-     */
-    public static String number(double v) {
-        if (Double.isNaN(v))
-            return "NaN";
-        if (Double.isInfinite(v))
-            return v > 0 ? "Inf" : "-Inf";
-        if (v == 0)
-            return "0";
-        String s = String.format(Locale.ROOT, "%.4g", v);
-        int e = s.indexOf('e');
-        String mantissa = e < 0 ? s : s.substring(0, e);
-        String exponent = e < 0 ? "" : s.substring(e);
-        if (mantissa.indexOf('.') >= 0) {
-            int end = mantissa.length();
-            while (mantissa.charAt(end - 1) == '0')
-                end--;
-            if (mantissa.charAt(end - 1) == '.')
-                end--;
-            mantissa = mantissa.substring(0, end);
-        }
-        return mantissa + exponent;
     }
 
     private static String pad(String s, int width) {

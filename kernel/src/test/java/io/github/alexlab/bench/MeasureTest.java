@@ -1,5 +1,6 @@
 package io.github.alexlab.bench;
 
+import io.github.alexlab.viz.Units;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;

@@ -15,15 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TensorViewTest {
     @Test
     void numbersAreShortAndKeepFourSignificantDigits() {
-        assertEquals("0", TensorView.number(0));
-        assertEquals("1", TensorView.number(1));
-        assertEquals("-2.5", TensorView.number(-2.5));
-        assertEquals("0.1235", TensorView.number(0.123456));
-        assertEquals("1235", TensorView.number(1234.5));
-        assertEquals("1.235e+05", TensorView.number(123456));
-        assertEquals("1e-05", TensorView.number(0.00001));
-        assertEquals("NaN", TensorView.number(Double.NaN));
-        assertEquals("-Inf", TensorView.number(Double.NEGATIVE_INFINITY));
+        assertEquals("0", Numbers.compact(0));
+        assertEquals("1", Numbers.compact(1));
+        assertEquals("-2.5", Numbers.compact(-2.5));
+        assertEquals("0.1235", Numbers.compact(0.123456));
+        assertEquals("1235", Numbers.compact(1234.5));
+        assertEquals("1.235e+05", Numbers.compact(123456));
+        assertEquals("1e-05", Numbers.compact(0.00001));
+        assertEquals("NaN", Numbers.compact(Double.NaN));
+        assertEquals("-Inf", Numbers.compact(Double.NEGATIVE_INFINITY));
     }
 
     @Test

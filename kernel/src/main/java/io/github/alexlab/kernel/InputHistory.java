@@ -13,7 +13,7 @@ import java.util.Map;
  * search, each entry {@code [session, line, input]} or {@code [session, line, [input, output]]}.
  * It lives as long as the kernel; there is one session, numbered 1 (0 also means "this one").
  */
-final class History {
+final class InputHistory {
     static final int SESSION = 1;
 
     private record Entry(int line, String input, String output) {}

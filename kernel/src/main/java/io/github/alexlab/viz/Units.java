@@ -1,6 +1,4 @@
-package io.github.alexlab.bench;
-
-import io.github.alexlab.viz.Numbers;
+package io.github.alexlab.viz;
 
 import java.util.Locale;
 
@@ -34,6 +32,15 @@ public final class Units {
         return number + " " + TIME_UNITS[u] + (dayOrYear && !number.equals("1") ? "s" : "");
     }
 
+    /** Elapsed time as a progress bar shows it: 42.3 s under a minute, then 3 min 05 s. */
+    public static String clock(double seconds) {
+        if (seconds < 60)
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+
+    /** A size in the largest binary unit it fills: 512 B, 1.5 KiB, 3.0 GiB. */
     public static String bytes(double bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         int u = 0;

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class HistoryTest {
-    private static History sample() {
-        History h = new History();
+class InputHistoryTest {
+    private static InputHistory sample() {
+        InputHistory h = new InputHistory();
         h.add(1, "int x = 1;", null);
         h.add(2, "Math.max(1, 2)", "2");
         h.add(3, "x + 1", "2");
@@ -26,7 +26,7 @@ class HistoryTest {
 
     @Test
     void rangeIsHalfOpenAndWithOutput() {
-        JsonArray range = sample().range(History.SESSION, 2, 4, true);
+        JsonArray range = sample().range(InputHistory.SESSION, 2, 4, true);
         assertEquals(2, range.size());
         JsonArray io = range.get(0).getAsJsonArray().get(2).getAsJsonArray();
         assertEquals("Math.max(1, 2)", io.get(0).getAsString());
@@ -47,15 +47,15 @@ class HistoryTest {
 
     @Test
     void globMatchingTakesNoBacktrackingDetours() {
-        assertTrue(History.globMatches("Math.max*", "Math.max(1, 2)"));
-        assertTrue(History.globMatches("*x?+?1", "x + 1"));
-        assertFalse(History.globMatches("Math.max", "Math.max(1, 2)"), "the whole input must match");
-        assertTrue(History.globMatches("", ""));
+        assertTrue(InputHistory.globMatches("Math.max*", "Math.max(1, 2)"));
+        assertTrue(InputHistory.globMatches("*x?+?1", "x + 1"));
+        assertFalse(InputHistory.globMatches("Math.max", "Math.max(1, 2)"), "the whole input must match");
+        assertTrue(InputHistory.globMatches("", ""));
         // As a regular expression (.*a.*a...b) this takes longer than anyone waits for.
         String pattern = "*a".repeat(12) + "*b", text = "a".repeat(100_000);
         long started = System.nanoTime();
-        assertFalse(History.globMatches(pattern, text));
-        assertTrue(History.globMatches(pattern, text + "b"));
+        assertFalse(InputHistory.globMatches(pattern, text));
+        assertTrue(InputHistory.globMatches(pattern, text + "b"));
         assertTrue(System.nanoTime() - started < 2_000_000_000L, "glob matching is linear in the text");
     }
 }
