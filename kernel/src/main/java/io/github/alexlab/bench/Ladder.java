@@ -33,11 +33,17 @@ import java.util.function.Consumer;
  * Every rung's result is checked against ND4J's: a fast wrong answer does not make the table.
  */
 public final class Ladder implements HtmlView {
-    /** A measured rung: what it adds, the rung it builds on, its measurement, and its error against the reference. */
-    public record Rung(int number, String name, String idea, String buildsOn, Measurement measurement, double relativeError) {
+    /**
+     * A measured rung: what it adds, the number of the rung it builds on ({@link #NO_RUNG} for the
+     * first), its GPU precision (null on the CPU), its measurement, and its error against the reference.
+     */
+    public record Rung(int number, String name, String idea, int buildsOn, Gemm.Precision precision, Measurement measurement, double relativeError) {
     }
 
     private final int n;
+    /** What the first rung builds on: nothing. */
+    static final int NO_RUNG = 0;
+
     private final List<Rung> rungs;
     private final Ceilings cpuCeilings;
     private final Measurement copies;
@@ -71,15 +77,15 @@ public final class Ladder implements HtmlView {
         double flops = 2.0 * n * n * n, bytes = 12.0 * n * n;
         List<Rung> rungs = new ArrayList<>();
 
-        record Hand(String name, String idea, String buildsOn, MatmulLadderRung multiply) {
+        record Hand(String name, String idea, int buildsOn, MatmulLadderRung multiply) {
         }
         List<Hand> hands = List.of(
-                new Hand("1 naive i-j-k", "the formula as written", "-", MatmulLadder::naive),
-                new Hand("2 interchanged i-k-j", "inner loop walks rows: in order, SIMD by the JIT", "1 naive i-j-k", MatmulLadder::interchanged),
-                new Hand("3 transposed B", "B transposed: rows of both, but one long sum chain", "1 naive i-j-k", MatmulLadder::transposedB),
-                new Hand("4 parallel", "rung 2 on every core", "2 interchanged i-k-j", MatmulLadder::parallel),
-                new Hand("5 cache blocking", "rung 4 in tiles that stay in cache", "4 parallel", MatmulLadder::blocked),
-                new Hand("6 SIMD (Vector API)", "tiles + 4x16 register block of FMAs", "5 cache blocking", MatmulLadder.Simd::multiply));
+                new Hand("1 naive i-j-k", "the formula as written", NO_RUNG, MatmulLadder::naive),
+                new Hand("2 interchanged i-k-j", "inner loop walks rows: in order, SIMD by the JIT", 1, MatmulLadder::interchanged),
+                new Hand("3 transposed B", "B transposed: rows of both, but one long sum chain", 1, MatmulLadder::transposedB),
+                new Hand("4 parallel", "rung 2 on every core", 2, MatmulLadder::parallel),
+                new Hand("5 cache blocking", "rung 4 in tiles that stay in cache", 4, MatmulLadder::blocked),
+                new Hand("6 SIMD (Vector API)", "tiles + 4x16 register block of FMAs", 5, MatmulLadder.Simd::multiply));
         float[][] c = new float[n][n];
         for (Hand h : hands) {
             // Warm the JIT on small products first, and estimate the full size from them (time grows as
@@ -94,13 +100,13 @@ public final class Ladder implements HtmlView {
             double estimate = (System.nanoTime() - start) / 1e9 * Math.pow(n / 64.0, 3);
             Measurement m = Measure.of(h.name, () -> h.multiply.multiply(a, b, c)).flops(flops).bytes(bytes)
                     .warmups(estimate < 0.3 ? 3 : estimate < 3 ? 1 : 0).repeats(7).seconds(2).run();
-            rungs.add(new Rung(rungs.size() + 1, h.name, h.idea, h.buildsOn, m, relativeError(Nd4j.create(c), reference)));
+            rungs.add(new Rung(rungs.size() + 1, h.name, h.idea, h.buildsOn, null, m, relativeError(Nd4j.create(c), reference)));
             log.accept(m.toString());
         }
         INDArray hc = Nd4j.create(DataType.FLOAT, n, n);
         Measurement nd4j = Measure.of("7 ND4J (OpenBLAS)", () -> Nd4j.gemm(ha, hb, hc, false, false, 1.0, 0.0))
                 .flops(flops).bytes(bytes).warmups(2).repeats(7).seconds(2).run();
-        rungs.add(new Rung(7, nd4j.name(), "a tuned library (assembly micro-kernels)", "6 SIMD (Vector API)", nd4j, relativeError(hc, reference)));
+        rungs.add(new Rung(7, nd4j.name(), "a tuned library (assembly micro-kernels)", 6, null, nd4j, relativeError(hc, reference)));
         log.accept(nd4j.toString());
 
         Measurement copies = null;
@@ -116,7 +122,7 @@ public final class Ladder implements HtmlView {
                     ga.toHost();
                 }
             }).on(gpu).bytes(bytes).warmups(1).repeats(5).run();
-            String previous = "7 ND4J (OpenBLAS)";
+            int previous = 7;
             int number = 8;
             for (Gemm.Precision p : List.of(Gemm.Precision.FP32, Gemm.Precision.TF32, Gemm.Precision.FP16, Gemm.Precision.BF16)) {
                 try (GpuArray ga = GpuArray.of(ha.castTo(p.input), gpu); GpuArray gb = GpuArray.of(hb.castTo(p.input), gpu);
@@ -124,9 +130,9 @@ public final class Ladder implements HtmlView {
                     String name = number + " cuBLAS " + p;
                     Measurement m = Measure.of(name, () -> Gemm.multiply(ga, gb, gc, p)).on(gpu).flops(flops)
                             .bytes(bytes * p.input.width() / 4.0).warmups(2).repeats(10).seconds(2).run();
-                    rungs.add(new Rung(number, name, idea(p), previous, m, relativeError(gc.toHost(), reference)));
+                    rungs.add(new Rung(number, name, idea(p), previous, p, m, relativeError(gc.toHost(), reference)));
                     log.accept(m.toString());
-                    previous = name;
+                    previous = number;
                     number++;
                 }
             }
@@ -189,9 +195,8 @@ public final class Ladder implements HtmlView {
         Device d = r.measurement.device();
         if (!d.isGpu())
             return cpuCeilings.peakGflops();
-        Gemm.Precision p = Gemm.Precision.valueOf(r.name.substring(r.name.lastIndexOf(' ') + 1));
         return DatasheetPeaks.forDevice(d.info().orElseThrow().name())
-                .map(x -> x.tflops().get(p)).map(t -> t * 1e3).orElse(Double.NaN);
+                .map(x -> x.tflops().get(r.precision)).map(t -> t * 1e3).orElse(Double.NaN);
     }
 
     public Table table() {
@@ -209,9 +214,8 @@ public final class Ladder implements HtmlView {
             t.intColumn("runs").append(m.runs());
             t.doubleColumn("median ms").append(Units.round3(m.medianMillis()));
             t.doubleColumn("GFLOP/s").append(Units.round3(m.gflops()));
-            t.stringColumn("builds on").append(r.buildsOn);
-            t.doubleColumn("x over that rung").append(r.buildsOn.equals("-") ? Double.NaN
-                    : Units.round3(m.speedupOver(rungs.stream().filter(o -> o.name.equals(r.buildsOn)).findFirst().orElseThrow().measurement)));
+            t.stringColumn("builds on").append(r.buildsOn == NO_RUNG ? "-" : rung(r.buildsOn).name);
+            t.doubleColumn("x over that rung").append(r.buildsOn == NO_RUNG ? Double.NaN : Units.round3(m.speedupOver(rung(r.buildsOn).measurement)));
             t.doubleColumn("x over naive").append(Units.round3(m.speedupOver(naive)));
             t.doubleColumn("% of peak").append(Units.round3(100 * m.gflops() / peakFor(r)));
             t.doubleColumn("rel. error").append(Double.parseDouble(String.format(Locale.ROOT, "%.1e", r.relativeError)));
