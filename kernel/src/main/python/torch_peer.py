@@ -8,8 +8,8 @@ can print AlexLab / PyTorch ratios measured side by side on one GPU.
 
 gemm: square matrix multiplies in FP32, TF32, FP16, BF16 and INT8 (as GemmBenchmark): 2 n^3
 operations each, the median of 10 runs after 3 warm-up runs, each from launch to synchronize.
-alexnet: the one-tower AlexNet of AlexNet.singleTower(1, 224, 10) (as AlexNetGpuBenchmark): zero the
-gradients, forward, cross-entropy, backward (no optimizer step), the batch already on the device,
+alexnet: the one-tower AlexNet of AlexNet.singleTower(1, 224, 10) (as AlexNetGpuBenchmark): one training
+step (zero the gradients, forward, cross-entropy, backward, SGD update with momentum), the batch already on the device,
 timed with CUDA events; median of `steps` after 3 warm-ups, in FP32 and in mixed precision (autocast
 to FP16 with loss scaling, as AlexLab's mixed-precision training does).
 
@@ -93,13 +93,14 @@ def alexnet_single_tower(channels=1, size=224, classes=10):
 
 def alexnet(batch, steps, device):
     print(f"alexnet device {torch.cuda.get_device_name() if device.type == 'cuda' else 'cpu'}, torch {torch.__version__}, "
-          f"batch {batch}, forward + backward")
+          f"batch {batch}, training step (forward, backward, SGD update)")
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False  # strict FP32, as AlexLab's cuDNN blocks
     model = alexnet_single_tower().to(device).train()
     images = torch.rand(batch, 1, 224, 224, device=device)
     labels = torch.arange(batch, device=device) % 10
     loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-6, momentum=0.9)  # as AlexNetGpuBenchmark
     scaler = torch.cuda.amp.GradScaler() if device.type == "cuda" else None
     for mode in ["FP32", "mixed"]:
         if mode == "mixed" and device.type != "cuda":
@@ -116,8 +117,11 @@ def alexnet(batch, steps, device):
                 with torch.autocast("cuda", dtype=torch.float16):
                     loss = loss_fn(model(images), labels)
                 scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
             else:
                 loss_fn(model(images), labels).backward()
+                optimizer.step()
             if device.type == "cuda":
                 end.record()
                 end.synchronize()

@@ -1,14 +1,13 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
-import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.MemoryLedger;
 import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Units;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -104,20 +103,17 @@ public record ActivationMemory(String model, long parameters, long floatsPerImag
         model.freeGpuBuffers(); // start from the parameters alone
         ledger.resetPeak(gpu.index());
         SGD sgd = new SGD(model.parameters(), 1e-6).momentum(0.9);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
+        TrainingStep step = new TrainingStep(model, sgd); // the step Trainer runs, the batch's copy included
         INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, imageShape[0], imageShape[1], imageShape[2]);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, batchSize);
         model.train(true);
-        try (GpuArray onGpu = GpuArray.of(x, gpu, "batch")) {
-            model.zeroGradients();
-            loss.forward(model.forward(onGpu), labels);
-            model.backwardToParameters(loss.backwardOnGpu());
-            sgd.step();
+        try {
+            step.run(x, labels);
             gpu.synchronize();
             return ledger.peakBytes(gpu.index());
         } finally {
             model.train(false);
-            loss.freeGpuBuffers();
+            step.freeGpuBuffers();
             sgd.velocitiesToHost();
             model.freeGpuBuffers();
         }

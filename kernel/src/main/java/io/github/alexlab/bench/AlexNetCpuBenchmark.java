@@ -2,10 +2,11 @@ package io.github.alexlab.bench;
 
 import io.github.alexlab.models.AlexNet;
 import io.github.alexlab.nn.CpuEngine;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.nn.Sequential;
+import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,9 +17,10 @@ import java.util.Locale;
 
 /**
  * Benchmark (not a test): one training step of the one-tower AlexNet (1x224x224, 10 classes) at
- * batch 32 on this machine's CPU: forward, and forward + backward, as the median of several runs
- * after a warm-up, then the share of the time each layer takes. A step's time includes freeing the
- * previous step's arrays ({@link NativeMemory}); the forward time is the sum of the layers' forward times.
+ * batch 32 on this machine's CPU, the {@link TrainingStep} that Trainer runs (SGD with momentum):
+ * forward, forward + backward, the SGD update and the whole step, as the median of several runs
+ * after a warm-up, then the share of the time each layer takes. A step's time includes freeing
+ * earlier steps' arrays ({@link NativeMemory}); the forward time is the sum of the layers' forward times.
  * <p>
  * usage: AlexNetCpuBenchmark [batch] [runs]
  */
@@ -33,23 +35,31 @@ public final class AlexNetCpuBenchmark {
         INDArray labels = Nd4j.createFromArray(new int[batch]).castTo(DataType.FLOAT);
         for (int i = 0; i < batch; i++)
             labels.putScalar(i, i % 10);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
-        List<Layer> layers = model.layers();
-        double[][] forwardMs = new double[runs][layers.size()], backwardMs = new double[runs][layers.size()];
-        double[] forwardTotal = new double[runs], stepTotal = new double[runs];
+        BlockTimes times = new BlockTimes(TrainingStep.blocks(model).size());
+        TrainingStep step = new TrainingStep(model, new SGD(model.parameters(), 1e-6).momentum(0.9), times);
+        List<Layer> layers = step.blocks();
+        double[][] forwardMs = new double[runs][], backwardMs = new double[runs][];
+        double[] forwardTotal = new double[runs], updateTotal = new double[runs], stepTotal = new double[runs];
 
         System.out.printf(Locale.ROOT, "%s, batch %d, %s, %d CPU threads%n", model.name(), batch,
                 CpuEngine.describe(), Runtime.getRuntime().availableProcessors());
-        step(model, layers, images, labels, loss, new double[layers.size()], new double[layers.size()]); // warm-up
+        step.run(images, labels); // warm-up
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
-            step(model, layers, images, labels, loss, forwardMs[r], backwardMs[r]);
-            stepTotal[r] = (System.nanoTime() - t0) / 1e6;
+            step.run(images, labels);
+            long t1 = System.nanoTime();
+            stepTotal[r] = (t1 - t0) / 1e6;
+            updateTotal[r] = (t1 - times.updateStart) / 1e6;
+            forwardMs[r] = times.forwardMs.clone();
+            backwardMs[r] = times.backwardMs.clone();
             forwardTotal[r] = Arrays.stream(forwardMs[r]).sum();
         }
-        double forward = median(forwardTotal), total = median(stepTotal);
+        double forward = median(forwardTotal), update = median(updateTotal), total = median(stepTotal);
         System.out.printf(Locale.ROOT, "forward            %8.0f ms (median of %d; target <= 700 ms)%n", forward, runs);
-        System.out.printf(Locale.ROOT, "forward + backward %8.0f ms (median of %d; target <= 2600 ms)%n", total, runs);
+        System.out.printf(Locale.ROOT, "forward + backward %8.0f ms (the step without the update; target <= 2600 ms)%n",
+                median(minus(stepTotal, updateTotal)));
+        System.out.printf(Locale.ROOT, "SGD update         %8.0f ms%n", update);
+        System.out.printf(Locale.ROOT, "training step      %8.0f ms (median of %d)%n", total, runs);
         System.out.printf(Locale.ROOT, "%n%-10s %10s %10s %8s%n", "layer", "fwd ms", "bwd ms", "share");
         for (int l = 0; l < layers.size(); l++) {
             double f = median(column(forwardMs, l)), b = median(column(backwardMs, l));
@@ -57,23 +67,66 @@ public final class AlexNetCpuBenchmark {
         }
     }
 
-    private static void step(Sequential model, List<Layer> layers, INDArray images, INDArray labels,
-                             CrossEntropyLoss loss, double[] forwardMs, double[] backwardMs) {
-        NativeMemory.releaseUnreachable(); // the last step's arrays: part of a step's cost, so timed with it
-        model.zeroGradients();
-        INDArray x = images;
-        for (int l = 0; l < layers.size(); l++) {
-            long t = System.nanoTime();
-            x = layers.get(l).forward(x);
-            forwardMs[l] = (System.nanoTime() - t) / 1e6;
+    /**
+     * Times each block inside the shared step: a block's time is the time from the hook before it to
+     * the hook after it. The first block's backward (to its parameters only) ends the backward pass.
+     */
+    private static final class BlockTimes implements TrainingStep.Hooks {
+        final double[] forwardMs, backwardMs;
+        long mark, updateStart;
+
+        BlockTimes(int blocks) {
+            forwardMs = new double[blocks];
+            backwardMs = new double[blocks];
         }
-        loss.forward(x, labels);
-        INDArray g = loss.backward();
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            long t = System.nanoTime();
-            g = layers.get(l).backward(g);
-            backwardMs[l] = (System.nanoTime() - t) / 1e6;
+
+        private double lap() {
+            long now = System.nanoTime();
+            double ms = (now - mark) / 1e6;
+            mark = now;
+            return ms;
         }
+
+        @Override
+        public void beforeForward() {
+            mark = System.nanoTime();
+        }
+
+        @Override
+        public INDArray afterForward(int index, Layer block, INDArray output) {
+            forwardMs[index] = lap();
+            return output;
+        }
+
+        @Override
+        public INDArray lossGradient(INDArray gradient) {
+            lap(); // the loss belongs to no block
+            return gradient;
+        }
+
+        @Override
+        public INDArray afterBackward(int index, Layer block, INDArray gradInput) {
+            backwardMs[index] = lap();
+            return gradInput;
+        }
+
+        @Override
+        public void afterBackwardPass() {
+            backwardMs[0] = lap();
+        }
+
+        @Override
+        public boolean beforeUpdate() {
+            updateStart = System.nanoTime();
+            return true;
+        }
+    }
+
+    private static double[] minus(double[] a, double[] b) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++)
+            d[i] = a[i] - b[i];
+        return d;
     }
 
     private static double[] column(double[][] m, int c) {

@@ -3,13 +3,12 @@ package io.github.alexlab.bench;
 import io.github.alexlab.cuda.Cuda;
 import io.github.alexlab.models.AlexNet;
 import io.github.alexlab.nn.CpuEngine;
-import io.github.alexlab.nn.CrossEntropyLoss;
-import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
-import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.GpuTimer;
 import io.github.alexlab.tensor.MemoryLedger;
+import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,11 +17,12 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Benchmark (not a test): the one-tower AlexNet (1x224x224, 10 classes), forward + backward at one batch
- * size, on the CPU and on the GPU in the same run, in images per second. The same step on both: zero the
- * gradients, forward, cross-entropy, backward (no optimizer step). On the GPU the step is timed twice:
- * the work alone (CUDA events, the batch already there) and with the batch's copy from the host, which a
- * training loop also pays. Each figure is the median of several steps after warm-up steps.
+ * Benchmark (not a test): the one-tower AlexNet (1x224x224, 10 classes), one training step at one batch
+ * size, on the CPU and on the GPU in the same run, in images per second. The same step on both, the
+ * {@link TrainingStep} that Trainer runs: zero the gradients, forward, cross-entropy, backward, SGD
+ * update with momentum. On the GPU the step is timed twice: the work alone (CUDA events, from after the
+ * batch's copy) and with the batch's copy from the host, which a training loop also pays. Each figure
+ * is the median of several steps after warm-up steps.
  * <p>
  * usage: AlexNetGpuBenchmark [batch] [gpuSteps] [cpuSteps]   (defaults 128, 20, 3)
  */
@@ -36,7 +36,7 @@ public final class AlexNetGpuBenchmark {
         INDArray labels = Nd4j.create(DataType.FLOAT, batch);
         for (int i = 0; i < batch; i++)
             labels.putScalar(i, i % 10);
-        System.out.printf(Locale.ROOT, "AlexNet.singleTower(1, 224, 10), batch %d, forward + backward%n", batch);
+        System.out.printf(Locale.ROOT, "AlexNet.singleTower(1, 224, 10), batch %d, training step (forward, backward, SGD update)%n", batch);
         System.out.println("CPU: " + CpuEngine.describe() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
 
         double cpuMs = cpuStepMillis(images, labels, cpuSteps);
@@ -61,14 +61,11 @@ public final class AlexNetGpuBenchmark {
     private static double cpuStepMillis(INDArray images, INDArray labels, int steps) {
         Sequential model = AlexNet.singleTower(1, 224, 10);
         model.train(true);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
+        TrainingStep step = new TrainingStep(model, new SGD(model.parameters(), 1e-6).momentum(0.9));
         double[] ms = new double[steps];
         for (int s = -1; s < steps; s++) {
             long start = System.nanoTime();
-            NativeMemory.releaseUnreachable(); // the last step's arrays: part of a step's cost on the CPU
-            model.zeroGradients();
-            loss.forward(model.forward(images), labels);
-            model.backward(loss.backward());
+            step.run(images, labels);
             if (s >= 0)
                 ms[s] = (System.nanoTime() - start) / 1e6;
         }
@@ -79,17 +76,26 @@ public final class AlexNetGpuBenchmark {
     private static double[] gpuStepMillis(INDArray images, INDArray labels, Device gpu, int steps) {
         Sequential model = AlexNet.singleTower(1, 224, 10).to(gpu);
         model.train(true);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
+        SGD sgd = new SGD(model.parameters(), 1e-6).momentum(0.9);
+        GpuTimer[] timer = new GpuTimer[1];
+        TrainingStep step = new TrainingStep(model, sgd, new TrainingStep.Hooks() {
+            @Override
+            public void beforeForward() {
+                timer[0] = GpuTimer.start(gpu); // the batch is on the GPU now: the work starts
+            }
+
+            @Override
+            public boolean seesArrays() {
+                return false;
+            }
+        });
         double[] work = new double[steps], withCopy = new double[steps];
-        try (GpuArray x = GpuArray.of(images, gpu, "benchmark batch")) {
+        try {
             for (int s = -3; s < steps; s++) {
                 long start = System.nanoTime();
-                x.copyFrom(images);
-                try (GpuTimer timer = GpuTimer.start(gpu)) {
-                    model.zeroGradients();
-                    loss.forward(model.forward(x), labels);
-                    model.backward(loss.backwardOnGpu());
-                    double ms = timer.stopMillis(); // waits for the GPU
+                step.run(images, labels);
+                try (GpuTimer t = timer[0]) {
+                    double ms = t.stopMillis(); // waits for the GPU
                     if (s >= 0) {
                         work[s] = ms;
                         withCopy[s] = (System.nanoTime() - start) / 1e6;
@@ -97,7 +103,8 @@ public final class AlexNetGpuBenchmark {
                 }
             }
         } finally {
-            loss.freeGpuBuffers();
+            step.freeGpuBuffers();
+            sgd.velocitiesToHost();
             model.to(Device.cpu());
         }
         return new double[]{median(work), median(withCopy)};

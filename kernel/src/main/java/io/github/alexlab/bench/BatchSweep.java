@@ -1,15 +1,13 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
-import io.github.alexlab.tensor.GpuArray;
-import io.github.alexlab.tensor.GpuBuffer;
 import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.Units;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,8 +81,7 @@ public final class BatchSweep implements HtmlView {
 
         Device device = model.device();
         SGD sgd = new SGD(model.parameters(), 1e-6).momentum(0.9);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
-        GpuBuffer images = new GpuBuffer("batch-size sweep images");
+        TrainingStep trainingStep = new TrainingStep(model, sgd); // the step Trainer runs
         List<Point> points = new ArrayList<>();
         Random random = new Random(7);
         Point last = null;
@@ -111,18 +108,7 @@ public final class BatchSweep implements HtmlView {
                 for (int i = 0; i < b; i++)
                     labelValues[i] = random.nextInt(classes);
                 INDArray labels = Nd4j.createFromArray(labelValues);
-                Runnable step = () -> {
-                    model.zeroGradients();
-                    if (device.isGpu()) {
-                        GpuArray onGpu = images.get(device, DataType.FLOAT, x.shape()).copyFrom(x);
-                        loss.forward(model.forward(onGpu), labels);
-                        model.backwardToParameters(loss.backwardOnGpu());
-                    } else {
-                        loss.forward(model.forward(x), labels);
-                        model.backwardToParameters(loss.backward());
-                    }
-                    sgd.step();
-                };
+                Runnable step = () -> trainingStep.run(x, labels);
                 Measurement m = Measure.of(model.name() + ", batch " + b, step).on(device)
                         .warmups(1).repeats(5).seconds(Math.max(capSeconds, 0.5)).run();
                 last = new Point(b, m, "");
@@ -132,8 +118,7 @@ public final class BatchSweep implements HtmlView {
             }
         } finally {
             model.train(false);
-            images.free();
-            loss.freeGpuBuffers();
+            trainingStep.freeGpuBuffers();
             if (device.isGpu())
                 sgd.velocitiesToHost();
         }

@@ -1,6 +1,5 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.cuda.Cuda;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.Gemm;
@@ -8,6 +7,7 @@ import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.Units;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,6 +1,5 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
@@ -8,6 +7,7 @@ import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.Units;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import tech.tablesaw.api.DoubleColumn;

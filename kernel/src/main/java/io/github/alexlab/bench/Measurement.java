@@ -1,7 +1,7 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.tensor.Device;
+import io.github.alexlab.viz.Units;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
+import io.github.alexlab.viz.Units;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;

@@ -6,6 +6,7 @@ import io.github.alexlab.kernel.display.Renderers;
 import io.github.alexlab.kernel.display.Svg;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.train.LiveDisplay;
 import io.github.alexlab.viz.TensorImages;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,7 +35,26 @@ public final class Notebook {
 
     static void attach(Frontend kernelSide) {
         frontend = kernelSide;
+        LiveDisplay.use(kernelSide == null ? null : IN_PLACE); // training's progress bar and curves redraw here
     }
+
+    /** What training shows while it runs, redrawn in place below the cell. */
+    private static final LiveDisplay IN_PLACE = new LiveDisplay() {
+        @Override
+        public boolean redrawsInPlace() {
+            return true;
+        }
+
+        @Override
+        public String show(Object value) {
+            return display(value);
+        }
+
+        @Override
+        public void update(String id, Object value) {
+            updateDisplay(id, value);
+        }
+    };
 
     /** True inside the kernel, where display and updateDisplay reach a notebook; false in a plain program. */
     public static boolean attached() {

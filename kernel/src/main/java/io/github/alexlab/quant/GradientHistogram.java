@@ -1,11 +1,12 @@
 package io.github.alexlab.quant;
 
 import io.github.alexlab.data.Batch;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Parameter;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.quant.MixedPrecisionTraining.Format;
+import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import io.github.alexlab.viz.Charts;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,21 +48,30 @@ public final class GradientHistogram {
      */
     public static GradientHistogram of(String name, Sequential model, Batch batch) {
         GradientHistogram h = new GradientHistogram(name);
-        List<Layer> layers = MixedPrecisionTraining.leaves(model);
-        CrossEntropyLoss loss = new CrossEntropyLoss();
-        model.zeroGradients();
+        // The shared training step, watched: it records each gradient and skips the update.
+        TrainingStep.Hooks record = new TrainingStep.Hooks() {
+            @Override
+            public INDArray lossGradient(INDArray gradient) {
+                h.add(gradient);
+                return gradient;
+            }
+
+            @Override
+            public INDArray afterBackward(int index, Layer block, INDArray gradInput) {
+                h.add(gradInput);
+                return gradInput;
+            }
+
+            @Override
+            public boolean beforeUpdate() {
+                for (Parameter p : model.parameters())
+                    h.add(p.gradient());
+                return false; // the weights stay as they are
+            }
+        };
         model.train(true);
         try {
-            loss.forward(model.forward(batch.images()), batch.labels());
-            INDArray g = loss.backward();
-            h.add(g);
-            for (int i = layers.size() - 1; i >= 1; i--) {
-                g = layers.get(i).backward(g);
-                h.add(g);
-            }
-            layers.get(0).backwardToParameters(g);
-            for (Parameter p : model.parameters())
-                h.add(p.gradient());
+            new TrainingStep(model, new SGD(model.parameters(), 1e-3) /* never steps */, record).run(batch.images(), batch.labels());
         } finally {
             model.zeroGradients();
             model.train(false);

@@ -1,9 +1,9 @@
 package io.github.alexlab.quant;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.quant.MixedPrecisionTraining.Format;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.Numbers;
+import io.github.alexlab.viz.Units;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;

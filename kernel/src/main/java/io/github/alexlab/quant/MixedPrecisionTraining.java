@@ -2,18 +2,16 @@ package io.github.alexlab.quant;
 
 import io.github.alexlab.data.Batch;
 import io.github.alexlab.data.DataLoader;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
-import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.nn.Parameter;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.train.Evaluation;
 import io.github.alexlab.train.LearningRateSchedule;
 import io.github.alexlab.train.SGD;
+import io.github.alexlab.train.TrainingStep;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,8 +38,9 @@ import java.util.Set;
  * do: only the stored results are rounded.
  * <p>
  * It counts, over the whole backward pass, the gradients that were not zero before rounding and the
- * ones that became exactly 0: the underflow share. {@link Format#FP32} rounds nothing and is the
- * plain training loop of {@link io.github.alexlab.train.Trainer}, step for step.
+ * ones that became exactly 0: the underflow share. The step is the {@link TrainingStep} that
+ * {@link io.github.alexlab.train.Trainer} runs, with hooks that round and scale; {@link Format#FP32}
+ * rounds nothing and is Trainer's step exactly.
  */
 public final class MixedPrecisionTraining {
     /** The number formats, with their limits (FP32's from {@link Float}). */
@@ -85,12 +84,12 @@ public final class MixedPrecisionTraining {
 
     private final String name;
     private final Sequential model;
-    private final List<Layer> layers;
     private final List<Parameter> parameters;
     private final SGD optimizer;
     private final Format format;
     private final LossScaler scaler;
-    private final CrossEntropyLoss loss = new CrossEntropyLoss();
+    private final Rounding rounding = new Rounding();
+    private final TrainingStep trainingStep;
     private LearningRateSchedule schedule;
 
     /** Trains {@code model} (on the CPU, in FLOAT) with {@code optimizer}, computing in {@code format}. */
@@ -116,11 +115,11 @@ public final class MixedPrecisionTraining {
         }
         this.name = name;
         this.model = model;
-        this.layers = leaves(model);
         this.parameters = model.parameters();
         this.optimizer = optimizer;
         this.format = format;
         this.scaler = scaler;
+        this.trainingStep = new TrainingStep(model, optimizer, rounding);
     }
 
     /** Sets the learning rate before every step from a schedule, as {@link io.github.alexlab.train.Trainer} does. */
@@ -135,17 +134,6 @@ public final class MixedPrecisionTraining {
 
     public LossScaler scaler() {
         return scaler;
-    }
-
-    /** The blocks of a model in order, nested Sequentials opened up (so every block's output is rounded). */
-    static List<Layer> leaves(Layer layer) {
-        List<Layer> out = new ArrayList<>();
-        if (layer instanceof Sequential s)
-            for (Layer inner : s.layers())
-                out.addAll(leaves(inner));
-        else
-            out.add(layer);
-        return out;
     }
 
     /** Trains for {@code epochs} epochs; {@code test} may be null. Ends in evaluation mode. */
@@ -166,7 +154,6 @@ public final class MixedPrecisionTraining {
                 for (Batch batch : train) {
                     if (schedule != null)
                         optimizer.setLearningRate(schedule.rate(epoch - 1 + (double) b++ / batches));
-                    NativeMemory.releaseWhenGrownBy(512L << 20); // rounding makes many short-lived arrays
                     Step s = step(batch);
                     stepLosses.add(s.loss());
                     lossSum += s.loss() * s.examples();
@@ -190,37 +177,67 @@ public final class MixedPrecisionTraining {
                 nonzero, flushed);
     }
 
-    /** One training step on a batch (steps 1 to 6 of the class comment). */
+    /**
+     * One training step on a batch (steps 1 to 6 of the class comment): the {@link TrainingStep}
+     * every trainer runs, with {@link Rounding}'s hooks.
+     */
     public Step step(Batch batch) {
+        rounding.counts = new Counts();
+        TrainingStep.Result r = trainingStep.run(batch.images(), batch.labels());
+        Counts counts = rounding.counts;
+        return new Step(r.loss(), r.correct(), r.examples(), counts.nonzero, counts.flushed, rounding.overflow, r.applied());
+    }
+
+    /** Where the format enters the shared training step. */
+    private final class Rounding implements TrainingStep.Hooks {
         Counts counts = new Counts();
-        model.zeroGradients();
-        List<INDArray> master = useRoundedWeights();
-        double lossValue;
-        long correct;
-        try {
-            INDArray logits = forwardInFormat(batch.images());
-            lossValue = loss.forward(logits, batch.labels());
-            correct = io.github.alexlab.train.Trainer.correctCount(logits, batch.labels());
-            INDArray g = round(scaler.scaled(loss.backward()), counts);
-            for (int i = layers.size() - 1; i >= 1; i--)
-                g = round(layers.get(i).backward(g), counts);
-            layers.get(0).backwardToParameters(g); // the images need no gradient
-        } finally {
+        boolean overflow;
+        private List<INDArray> master = List.of();
+
+        /** Step 1: the model computes with the rounded weights. */
+        @Override
+        public void beforeForward() {
+            master = useRoundedWeights();
+        }
+
+        /** Step 2: activations are stored in the format (forward rounding is not counted). */
+        @Override
+        public INDArray afterForward(int index, Layer block, INDArray output) {
+            return round(output, null);
+        }
+
+        /** Step 3: the loss gradient, scaled by S and rounded. */
+        @Override
+        public INDArray lossGradient(INDArray gradient) {
+            return round(scaler.scaled(gradient), counts);
+        }
+
+        /** Step 4: each input gradient, rounded. */
+        @Override
+        public INDArray afterBackward(int index, Layer block, INDArray gradInput) {
+            return round(gradInput, counts);
+        }
+
+        @Override
+        public void afterBackwardPass() {
             restore(master); // SGD updates the FP32 master weights, never the rounded ones
+            master = List.of();
         }
-        boolean overflow = false;
-        for (Parameter p : parameters) {
-            INDArray gradient = p.gradient();
-            if (format != Format.FP32)
-                gradient.assign(round(gradient, counts)); // the weight gradient as the format stores it
-            scaler.unscale(gradient);                 // back to its true size, in FP32
-            overflow |= LossScaler.hasInfOrNaN(gradient);
+
+        /** Steps 4 and 5: each weight gradient rounded, unscaled in FP32 and checked; step 6 only if all are finite (or the scaler allows). */
+        @Override
+        public boolean beforeUpdate() {
+            overflow = false;
+            for (Parameter p : parameters) {
+                INDArray gradient = p.gradient();
+                if (format != Format.FP32)
+                    gradient.assign(round(gradient, counts)); // the weight gradient as the format stores it
+                scaler.unscale(gradient);                 // back to its true size, in FP32
+                overflow |= LossScaler.hasInfOrNaN(gradient);
+            }
+            overflow |= counts.nonFinite > 0;
+            return scaler.update(overflow);
         }
-        overflow |= counts.nonFinite > 0;
-        boolean apply = scaler.update(overflow);
-        if (apply)
-            optimizer.step();
-        return new Step(lossValue, correct, batch.labels().length(), counts.nonzero, counts.flushed, overflow, apply);
     }
 
     /** The model's output for a batch, computed as in training: weights and activations in the format. */
@@ -267,8 +284,8 @@ public final class MixedPrecisionTraining {
 
     private INDArray forwardInFormat(INDArray images) {
         INDArray x = images;
-        for (Layer layer : layers)
-            x = round(layer.forward(x), null);
+        for (Layer block : trainingStep.blocks())
+            x = round(block.forward(x), null);
         return x;
     }
 

@@ -37,11 +37,10 @@ import java.util.List;
  * {@link #step()} uses the gradients as they are and leaves them there: call
  * {@link #zeroGradients()} (or the model's) before the next backward pass, since backward adds
  * to the gradients. Entries of a masked parameter that are fixed at zero stay zero.
+ * {@link TrainingStep} does both, in the order a step needs:
  * <pre>
  *     var sgd = new SGD(model.parameters(), 0.01).momentum(0.9).weightDecay(0.0005);
- *     sgd.zeroGradients();
- *     loss.backward(...); model.backward(...);
- *     sgd.step();
+ *     new TrainingStep(model, sgd).run(images, labels);
  * </pre>
  */
 public final class SGD {

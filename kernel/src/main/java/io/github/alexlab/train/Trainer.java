@@ -2,18 +2,9 @@ package io.github.alexlab.train;
 
 import io.github.alexlab.data.Batch;
 import io.github.alexlab.data.DataLoader;
-import io.github.alexlab.kernel.HeedsInterrupts;
-import io.github.alexlab.kernel.Notebook;
-import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
-import io.github.alexlab.nn.NativeMemory;
 import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
-import io.github.alexlab.tensor.Device;
-import io.github.alexlab.tensor.GpuArray;
-import io.github.alexlab.tensor.GpuBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -22,8 +13,9 @@ import java.util.function.IntConsumer;
 /**
  * Trains a classifier with mini-batch SGD and cross-entropy, epoch by epoch:
  * <pre>
- *   for each batch:  zero the gradients, forward, loss, backward, optimizer step
- *   after each epoch: evaluate on the test data, record a row of {@link History}
+ *   fit:   for each epoch, epoch
+ *   epoch: for each batch, a TrainingStep (zero the gradients, forward, loss, backward, optimizer step);
+ *          then evaluate on the test data and record a row of {@link History}
  * </pre>
  * In a notebook it shows a progress bar that redraws in place and loss/accuracy curves that grow
  * after every epoch; elsewhere it prints one line per epoch. Kernel &gt; Interrupt stops it after
@@ -39,13 +31,10 @@ import java.util.function.IntConsumer;
  */
 public final class Trainer {
     private static final double REDRAWS_PER_SECOND = 4;
-    /** Collect dead arrays once the process has grown by this much (see NativeMemory). */
-    private static final long COLLECT_AFTER_BYTES = 512L << 20;
 
     private final Layer model;
     private final SGD optimizer;
-    private final CrossEntropyLoss loss = new CrossEntropyLoss();
-    private final GpuBuffer batchOnGpu = new GpuBuffer("training batch");
+    private final TrainingStep step;
     private LearningRateSchedule schedule;
     private List<String> classNames;
     private boolean quiet;
@@ -54,6 +43,7 @@ public final class Trainer {
     public Trainer(Layer model, SGD optimizer) {
         this.model = model;
         this.optimizer = optimizer;
+        this.step = new TrainingStep(model, optimizer);
     }
 
     /** Sets the learning rate before every step from a schedule (by default it stays the optimizer's). */
@@ -83,110 +73,120 @@ public final class Trainer {
         return this;
     }
 
-    /** Trains for {@code epochs} epochs; {@code test} may be null (then no test figures). */
+    /**
+     * Trains for {@code epochs} epochs; {@code test} may be null (then no test figures). Each epoch
+     * is {@link #epoch}; each of its batches one {@link TrainingStep}.
+     */
     public History fit(DataLoader train, DataLoader test, int epochs) {
         if (epochs < 1)
             throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
-        History history = new History(model.name());
-        Device device = model.device(); // where the model's parameters are: model.to(Device.gpu(0)) trains there
-        boolean live = !quiet && Notebook.attached();
-        int batches = train.numberOfBatches();
-        long start = System.nanoTime();
-        String barId = live ? Notebook.display(new Progress(1, epochs, 0, batches, Double.NaN, Double.NaN, 0, "")) : null;
-        String chartId = null;
-        Progress last = null;
+        Run run = new Run(new History(model.name()), epochs, train.numberOfBatches(), quiet);
         boolean ended = false; // false: stopped by an exception (or, on JDK 17, a forced stop)
         // Kernel > Interrupt: we stop at the next step boundary, so the kernel need not stop us by force.
         HeedsInterrupts heeding = HeedsInterrupts.begin();
         try {
-            epochLoop:
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                long epochStart = System.nanoTime();
-                Throttle redraw = new Throttle();
-                model.train(true);
-                double lossSum = 0;
-                long seen = 0, correct = 0;
-                int b = 0;
-                for (Batch batch : train) {
-                    if (Thread.interrupted()) { // Kernel > Interrupt: stop between steps, the model stays whole
-                        history.markInterrupted();
-                        break epochLoop;
-                    }
-                    if (schedule != null)
-                        setScheduledRate(epoch - 1 + (double) b / batches, history);
-                    NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
-                    model.zeroGradients();
-                    long n = batch.labels().length();
-                    if (device.isGpu()) { // the batch goes to the GPU (a timed copy); everything else stays there
-                        GpuArray images = batchOnGpu.get(device, DataType.FLOAT, batch.images().shape()).copyFrom(batch.images().castTo(DataType.FLOAT));
-                        lossSum += loss.forward(model.forward(images), batch.labels()) * n;
-                        correct += correctCount(loss.probabilities(), batch.labels());
-                        model.backwardToParameters(loss.backwardOnGpu());
-                    } else {
-                        INDArray logits = model.forward(batch.images());
-                        lossSum += loss.forward(logits, batch.labels()) * n;
-                        correct += correctCount(logits, batch.labels());
-                        model.backwardToParameters(loss.backward()); // the images need no gradient
-                    }
-                    optimizer.step();
-                    history.countStep();
-                    afterEachStep.accept(history.steps());
-                    seen += n;
-                    b++;
-                    last = new Progress(epoch, epochs, b, batches, lossSum / seen, (double) correct / seen, seconds(start), "");
-                    if (live && redraw.due())
-                        Notebook.updateDisplay(barId, last);
-                }
-                double trainSeconds = seconds(epochStart); // the evaluation below is not part of an epoch's time
-                double testLoss = Double.NaN, testAccuracy = Double.NaN;
-                boolean interruptedInTest = false;
-                if (test != null) {
-                    Evaluation e;
-                    try {
-                        if (live && last != null) { // the test pass takes seconds: count its images on the same bar
-                            Progress trained = last;
-                            Notebook.updateDisplay(barId, trained.evaluating(0, test.size()));
-                            e = Evaluation.of(model, test, classNames, done -> {
-                                if (redraw.due())
-                                    Notebook.updateDisplay(barId, trained.evaluating(done, test.size()));
-                            });
-                        } else {
-                            e = evaluate(test);
-                        }
-                        testLoss = e.loss();
-                        testAccuracy = e.accuracy();
-                    } catch (CancellationException interruptedDuringTest) {
-                        interruptedInTest = true; // the epoch's steps are all done: its row stays, without test figures
-                    }
-                }
-                history.add(new History.Epoch(epoch, optimizer.learningRate(), lossSum / seen, (double) correct / seen,
-                        testLoss, testAccuracy, trainSeconds));
-                if (interruptedInTest) {
-                    history.markInterrupted();
-                    break;
-                }
-                if (live) {
-                    Curves curves = new Curves(history);
-                    if (chartId == null)
-                        chartId = Notebook.display(curves);
-                    else
-                        Notebook.updateDisplay(chartId, curves);
-                } else if (!quiet) {
-                    System.out.println(history.last());
-                }
-            }
+            for (int epoch = 1; epoch <= epochs && !run.history.interrupted(); epoch++)
+                epoch(run, epoch, train, test);
             ended = true;
         } finally {
             model.train(false);
-            batchOnGpu.free(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
-            loss.freeGpuBuffers();
-            if (live && last != null)
-                Notebook.updateDisplay(barId, last.note(!ended ? "stopped" : history.interrupted() ? "interrupted" : "done"));
+            step.freeGpuBuffers(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
+            if (run.live && run.last != null)
+                run.display.update(run.barId, run.last.note(!ended ? "stopped" : run.history.interrupted() ? "interrupted" : "done"));
             heeding.close();
         }
-        if (history.interrupted()) // the interrupt stands for the caller too: a loop of fits ends, not just this one
+        if (run.history.interrupted()) // the interrupt stands for the caller too: a loop of fits ends, not just this one
             Thread.currentThread().interrupt();
-        return history;
+        return run.history;
+    }
+
+    /** One fit as it goes: its History, where its progress bar and curves are shown, the last progress. */
+    private static final class Run {
+        final History history;
+        final int epochs, batches;
+        final LiveDisplay display = LiveDisplay.current(); // the notebook's inside the kernel
+        final boolean live;
+        final long start = System.nanoTime();
+        final String barId;
+        String chartId;
+        Progress last;
+
+        Run(History history, int epochs, int batches, boolean quiet) {
+            this.history = history;
+            this.epochs = epochs;
+            this.batches = batches;
+            this.live = !quiet && display.redrawsInPlace();
+            this.barId = live ? display.show(new Progress(1, epochs, 0, batches, Double.NaN, Double.NaN, 0, "")) : null;
+        }
+    }
+
+    /**
+     * One epoch: a training step per batch, then the test pass and a row of the History. On Kernel &gt;
+     * Interrupt it stops between two steps (or in the test pass) and marks the History interrupted.
+     */
+    private void epoch(Run run, int epoch, DataLoader train, DataLoader test) {
+        History history = run.history;
+        long epochStart = System.nanoTime();
+        Throttle redraw = new Throttle();
+        model.train(true);
+        double lossSum = 0;
+        long seen = 0, correct = 0;
+        int b = 0;
+        for (Batch batch : train) {
+            if (Thread.interrupted()) { // Kernel > Interrupt: stop between steps, the model stays whole
+                history.markInterrupted();
+                return;
+            }
+            if (schedule != null)
+                setScheduledRate(epoch - 1 + (double) b / run.batches, history);
+            TrainingStep.Result r = step.run(batch.images(), batch.labels());
+            history.countStep();
+            afterEachStep.accept(history.steps());
+            lossSum += r.loss() * r.examples();
+            correct += r.correct();
+            seen += r.examples();
+            b++;
+            run.last = new Progress(epoch, run.epochs, b, run.batches, lossSum / seen, (double) correct / seen, seconds(run.start), "");
+            if (run.live && redraw.due())
+                run.display.update(run.barId, run.last);
+        }
+        double trainSeconds = seconds(epochStart); // the evaluation below is not part of an epoch's time
+        double testLoss = Double.NaN, testAccuracy = Double.NaN;
+        boolean interruptedInTest = false;
+        if (test != null) {
+            try {
+                Evaluation e = testPass(run, test, redraw);
+                testLoss = e.loss();
+                testAccuracy = e.accuracy();
+            } catch (CancellationException interruptedDuringTest) {
+                interruptedInTest = true; // the epoch's steps are all done: its row stays, without test figures
+            }
+        }
+        history.add(new History.Epoch(epoch, optimizer.learningRate(), lossSum / seen, (double) correct / seen,
+                testLoss, testAccuracy, trainSeconds));
+        if (interruptedInTest) {
+            history.markInterrupted();
+        } else if (run.live) {
+            Curves curves = new Curves(history);
+            if (run.chartId == null)
+                run.chartId = run.display.show(curves);
+            else
+                run.display.update(run.chartId, curves);
+        } else if (!quiet) {
+            System.out.println(history.last());
+        }
+    }
+
+    /** The test pass; live, its images are counted on the progress bar (it takes seconds). */
+    private Evaluation testPass(Run run, DataLoader test, Throttle redraw) {
+        if (!run.live || run.last == null)
+            return evaluate(test);
+        Progress trained = run.last;
+        run.display.update(run.barId, trained.evaluating(0, test.size()));
+        return Evaluation.of(model, test, classNames, done -> {
+            if (redraw.due())
+                run.display.update(run.barId, trained.evaluating(done, test.size()));
+        });
     }
 
     /**
@@ -207,12 +207,6 @@ public final class Trainer {
     /** Accuracy, loss and confusion matrix on a data set (evaluation mode). */
     public Evaluation evaluate(DataLoader data) {
         return Evaluation.of(model, data, classNames);
-    }
-
-    /** How many rows of {@code logits} have their largest score at the label. */
-    public static long correctCount(INDArray logits, INDArray labels) {
-        INDArray predicted = logits.argMax(1).castTo(DataType.FLOAT);
-        return predicted.eq(labels.castTo(DataType.FLOAT).reshape(predicted.shape())).castTo(DataType.INT).sumNumber().longValue();
     }
 
     private static double seconds(long since) {

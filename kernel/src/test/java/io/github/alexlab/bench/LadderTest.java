@@ -1,12 +1,12 @@
 package io.github.alexlab.bench;
 
-import io.github.alexlab.viz.Units;
 import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.Flatten;
 import io.github.alexlab.nn.Linear;
 import io.github.alexlab.nn.ReLU;
 import io.github.alexlab.nn.Sequential;
 import io.github.alexlab.tensor.Device;
+import io.github.alexlab.viz.Units;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

@@ -6,6 +6,8 @@ import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.Sequential;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,5 +131,47 @@ class TrainerTest {
         assertEquals(3, more.epochs().size());
         assertEquals(0.0, more.last().learningRate(), "past its end the schedule stays at its minimum");
         assertTrue(Double.isFinite(more.last().trainLoss()));
+    }
+
+    /** In a notebook the bar is shown once, redrawn in place, and ends "done"; the curves come after the epoch. */
+    @Test
+    void aLiveDisplayGetsTheProgressBarAndTheCurves() {
+        List<String> events = new ArrayList<>();
+        List<Object> barValues = new ArrayList<>();
+        LiveDisplay recording = new LiveDisplay() {
+            public boolean redrawsInPlace() {
+                return true;
+            }
+
+            public String show(Object value) {
+                String id = value instanceof Progress ? "bar" : "chart";
+                events.add("show " + id);
+                if (id.equals("bar"))
+                    barValues.add(value);
+                return id;
+            }
+
+            public void update(String id, Object value) {
+                events.add("update " + id);
+                if (id.equals("bar"))
+                    barValues.add(value);
+            }
+        };
+        Sequential model = LeNet5.modern();
+        LiveDisplay.use(recording);
+        try {
+            new Trainer(model, new SGD(model.parameters(), 0.05)).fit(new DataLoader(DATA.train(), 64).limit(128),
+                    new DataLoader(DATA.test(), 500).limit(500), 1);
+        } finally {
+            LiveDisplay.use(null);
+        }
+        assertEquals("show bar", events.get(0));
+        assertEquals(1, events.stream().filter(e -> e.equals("show chart")).count(), events.toString());
+        assertEquals(1, events.stream().filter(e -> e.equals("show bar")).count(), events.toString());
+        Progress last = (Progress) barValues.get(barValues.size() - 1);
+        assertEquals("done", last.note());
+        assertEquals(2, last.batch());
+        assertEquals(LiveDisplay.PRINTED, LiveDisplay.current(), "use(null) goes back to printed lines");
+        assertFalse(LiveDisplay.PRINTED.redrawsInPlace());
     }
 }

@@ -1,8 +1,8 @@
 package io.github.alexlab.kernel.eval;
 
 import com.google.gson.JsonObject;
-import io.github.alexlab.kernel.HeedsInterrupts;
 import io.github.alexlab.kernel.Notebook;
+import io.github.alexlab.train.HeedsInterrupts;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;

@@ -221,7 +221,7 @@ public final class GpuCheck {
                     peer == null || peer == 0 ? "-" : String.format(Locale.ROOT, "%.2f", Double.parseDouble(m.group(4)) / peer)));
         }
         Double ours = first(alexnet, OUR_ALEXNET), peer = first(torchAlexnet, THEIR_ALEXNET);
-        lines.add(String.format(Locale.ROOT, "AlexNet one tower, batch 128, FP32, forward+backward: AlexLab %s ms, PyTorch %s ms, ratio %s",
+        lines.add(String.format(Locale.ROOT, "AlexNet one tower, batch 128, FP32, training step: AlexLab %s ms, PyTorch %s ms, ratio %s",
                 ours == null ? "-" : String.format(Locale.ROOT, "%.2f", ours), peer == null ? "-" : String.format(Locale.ROOT, "%.2f", peer),
                 ours == null || peer == null ? "-" : String.format(Locale.ROOT, "%.2f", peer / ours)));
         return lines;

@@ -131,7 +131,7 @@ class JavaEvaluatorTest {
     @Test
     void codeThatHeedsInterruptsGetsLongerThanTheGracePeriodToEnd() throws Exception {
         long slowStepMillis = JavaEvaluator.INTERRUPT_GRACE.toMillis() + 1000;
-        java.eval("int slowSteps() { try (var heeding = io.github.alexlab.kernel.HeedsInterrupts.begin()) {"
+        java.eval("int slowSteps() { try (var heeding = io.github.alexlab.train.HeedsInterrupts.begin()) {"
                 + " while (true) { long end = System.currentTimeMillis() + " + slowStepMillis + ";"
                 + " while (System.currentTimeMillis() < end) { }" // a step longer than the grace period
                 + " if (Thread.interrupted()) return 7; } } }", "cell [19]", 1);

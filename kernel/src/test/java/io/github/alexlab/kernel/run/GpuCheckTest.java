@@ -25,6 +25,6 @@ class GpuCheckTest {
         assertEquals(List.of(
                 "GEMM FP32  n=4096   AlexLab     45.8 TFLOP/s  PyTorch     49.1  ratio 0.93",
                 "GEMM INT8  n=4096   AlexLab    340.0 TFLOP/s  PyTorch        -  ratio -",
-                "AlexNet one tower, batch 128, FP32, forward+backward: AlexLab 40.00 ms, PyTorch 30.00 ms, ratio 0.75"), lines);
+                "AlexNet one tower, batch 128, FP32, training step: AlexLab 40.00 ms, PyTorch 30.00 ms, ratio 0.75"), lines);
     }
 }

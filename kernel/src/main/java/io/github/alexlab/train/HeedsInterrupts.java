@@ -1,4 +1,4 @@
-package io.github.alexlab.kernel;
+package io.github.alexlab.train;
 
 import java.time.Duration;
 import java.util.Set;
@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Marks code that checks {@code Thread.interrupted()} at safe points and then ends cleanly, such as
  * Trainer.fit between two optimizer steps. Kernel &gt; Interrupt waits for such code to end by itself
  * for up to {@link #LIMIT} (one step may take longer than the usual grace period on a busy machine)
- * instead of stopping it by force, which could cut a step in half and lose fit's result.
+ * instead of stopping it by force, which could cut a step in half and lose fit's result. It lives
+ * here, beside the code it marks, and the kernel asks it (the kernel may import train, not the reverse).
  * <pre>
  *     try (var heeding = HeedsInterrupts.begin()) {
  *         ... check Thread.interrupted() between steps ...
