@@ -291,17 +291,22 @@ public class Conv2dTest {
     }
 
     @Test
-    void initializeClearsTheGradientsAsLinearDoes() {
+    void initializeClearsTheGradientsAsLinearAndSubsamplingDo() {
         // Gradients of the old weights must not be applied to the new ones.
         Conv2d conv = new Conv2d("conv", 2, 3, 3);
         Linear fc = new Linear("fc", 4, 3);
+        Subsampling s2 = new Subsampling("S2", 2);
         conv.backward(Nd4j.onesLike(conv.forward(Nd4j.ones(DataType.FLOAT, 1, 2, 4, 4))));
         fc.backward(Nd4j.onesLike(fc.forward(Nd4j.ones(DataType.FLOAT, 1, 4))));
-        assertTrue(conv.weight().gradient().amaxNumber().doubleValue() > 0 && fc.weight().gradient().amaxNumber().doubleValue() > 0);
+        s2.backward(Nd4j.onesLike(s2.forward(Nd4j.ones(DataType.FLOAT, 1, 2, 4, 4))));
+        List<Parameter> all = List.of(conv.weight(), conv.bias(), fc.weight(), fc.bias(), s2.coefficient(), s2.bias());
+        for (Parameter p : all)
+            assertTrue(p.gradient().amaxNumber().doubleValue() > 0, p.name() + " has a gradient");
         conv.initialize(Init.he(), Init.constant(0), 1);
         fc.initialize(Init.he(), Init.constant(0), 1);
-        for (Parameter p : List.of(conv.weight(), conv.bias(), fc.weight(), fc.bias()))
-            assertEquals(0, p.gradient().amaxNumber().doubleValue(), p.name());
+        s2.initialize(Init.lecunUniform(), Init.constant(0), 1);
+        for (Parameter p : all)
+            assertEquals(0, p.gradient().amaxNumber().doubleValue(), p.name() + " after initialize");
     }
 
     @Test
