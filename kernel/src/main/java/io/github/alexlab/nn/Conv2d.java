@@ -1,20 +1,8 @@
 package io.github.alexlab.nn;
 
-import io.github.alexlab.cuda.Cudnn;
 import io.github.alexlab.tensor.GpuArray;
-import io.github.alexlab.tensor.GpuBuffer;
-import org.bytedeco.cuda.cudnn.cudnnContext;
-import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
-import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
-import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
-import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
-import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
-import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
-import org.bytedeco.cuda.global.cudnn;
-import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -34,6 +22,9 @@ import java.util.List;
  * conv2, conv4 and conv5 over two GPUs: output channels of group g only see input channels of group g.
  * A connection table does the same by hand, as in LeNet-5's C3 (LeCun et al. 1998, Table I).
  * {@link NaiveConvolution} is the same computation as plain loops.
+ * <p>
+ * Three engines compute it: on the CPU oneDNN's kernels ({@link OneDnnConvolution}) or im2col and a
+ * matrix multiply (below), on a GPU cuDNN ({@link CudnnConvolution}).
  */
 public final class Conv2d implements Layer {
     private final String name;
@@ -48,11 +39,8 @@ public final class Conv2d implements Layer {
     private INDArray columns;   // the same numbers as the matrix [C*k*k, N*oH*oW]: one column per output position
     private boolean columnsHoldInput; // backward reuses the columns' memory for dL/dColumns
 
-    // The GPU path's: the input (for backward), its own output and input-gradient buffers, and the cuDNN
-    // algorithms picked for the current input shape.
-    private GpuArray gpuInput;
-    private final GpuBuffer gpuOutput, gpuGradInput;
-    private CudnnAlgorithms algorithms;
+    private final OneDnnConvolution oneDnn = new OneDnnConvolution(this); // the CPU's other engine
+    private final CudnnConvolution cudnn;                                 // the GPU's
 
     /** Stride 1, no padding, one group. */
     public Conv2d(String name, int inChannels, int outChannels, int kernelSize) {
@@ -78,17 +66,16 @@ public final class Conv2d implements Layer {
         this.groups = groups;
         this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, outChannels, inChannels / groups, kernelSize, kernelSize));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outChannels));
-        this.gpuOutput = new GpuBuffer(name + " output");
-        this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
+        this.cudnn = new CudnnConvolution(this);
         initialize(Init.he(), Init.constant(0), name.hashCode()); // the same name gives the same start
     }
 
     /**
-     * Fills weight and bias (returns this); fanIn = inChannels/groups * k * k inputs feed one output,
-     * fanOut = outChannels/groups * k * k. With a connection table each output map gets its own fan-in
-     * (connected input maps * k * k), as the initialisation in LeCun et al. 1998 does.
+     * Refills the weights and the bias and clears their gradients, as {@link Linear#initialize} does;
+     * fanIn = inChannels/groups * k * k inputs feed one output, fanOut = outChannels/groups * k * k. With a
+     * connection table each output map gets its own fan-in (connected input maps * k * k), as LeCun et al. 1998.
      */
-    public Conv2d initialize(Init weights, Init bias, long seed) {
+    public Conv2d initialize(Init weights, Init biases, long seed) {
         var rng = Init.random(seed);
         long area = (long) kernelSize * kernelSize;
         long fanIn = inChannels / groups * area, fanOut = outChannels / groups * area;
@@ -96,7 +83,6 @@ public final class Conv2d implements Layer {
         if (mask == null) {
             weights.fill(weight.value(), fanIn, fanOut, rng);
         } else {
-            // With a connection table each output map has its own fan-in: the inputs it is connected to.
             fanOut = mask.sumNumber().longValue() / inChannels;
             for (int o = 0; o < outChannels; o++) {
                 INDArray filter = weight.value().slice(o).dup();
@@ -105,7 +91,8 @@ public final class Conv2d implements Layer {
             }
             weight.value().muli(mask);
         }
-        bias.fill(this.bias.value(), fanIn, fanOut, rng);
+        biases.fill(bias.value(), fanIn, fanOut, rng);
+        zeroGradients(); // gradients of the old weights would be applied to the new ones
         return this;
     }
 
@@ -178,9 +165,8 @@ public final class Conv2d implements Layer {
 
     // ---- CPU path -----------------------------------------------------------------------------
     // Two engines, the same numbers (Conv2dTest checks both against NaiveConvolution):
-    //  - oneDNN's convolution kernels, when ND4J runs its oneDNN build (CpuEngine): they work on the image in
-    //    cache-sized tiles and need no column copy; AlexNet's conv2 forward + backward takes about half the time
-    //    of im2col (AlexNetCpuBenchmark times each layer on either engine).
+    //  - oneDNN's convolution kernels (OneDnnConvolution), when ND4J runs its oneDNN build (CpuEngine); AlexNet's
+    //    conv2 forward + backward takes about half the time of im2col (AlexNetCpuBenchmark times each layer on either).
     //  - otherwise im2col + one matrix multiply per group (Chellapilla et al. 2006; Caffe): copy every k x k patch
     //    into a column, then all outputs are weights[outC, C*k*k] x columns[C*k*k, N*oH*oW]. The plain build's own
     //    conv2d op is about twice as slow as this on conv2 forward + backward, so it is not used.
@@ -189,13 +175,17 @@ public final class Conv2d implements Layer {
     public INDArray forward(INDArray x) {
         outputShape(x.shape());
         requireType(x.dataType());
-        return useOneDnn() ? forwardOneDnn(x) : forwardIm2col(x);
+        if (!useOneDnn())
+            return forwardIm2col(x);
+        input = x;
+        columnsHoldInput = false; // an im2col backward makes its own columns
+        return oneDnn.forward(x);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         checkBackward(gradOutput);
-        return useOneDnn() ? backwardOneDnn(gradOutput) : backwardIm2col(gradOutput, true);
+        return useOneDnn() ? oneDnn.backward(input, gradOutput) : backwardIm2col(gradOutput, true);
     }
 
     /** The first layer of a network: dL/dWeight and dL/dBias only, no dL/dInput (the images need none). */
@@ -203,9 +193,9 @@ public final class Conv2d implements Layer {
     public void backwardToParameters(INDArray gradOutput) {
         checkBackward(gradOutput);
         if (CpuEngine.oneDnn() && stride == 1 && groups == 1)
-            weightGradientAsConvolution(gradOutput);
+            oneDnn.parameterGradients(input, gradOutput);
         else if (useOneDnn())
-            backwardOneDnn(gradOutput);
+            oneDnn.backward(input, gradOutput);
         else
             backwardIm2col(gradOutput, false);
     }
@@ -225,96 +215,6 @@ public final class Conv2d implements Layer {
      */
     private boolean useOneDnn() {
         return (stride == 1 || inChannels / groups >= 8) && CpuEngine.oneDnn();
-    }
-
-    // -- oneDNN: libnd4j's conv2d / conv2d_bp ops. They have no groups, so each group runs on its own channels.
-
-    private INDArray forwardOneDnn(INDArray x) {
-        input = x;
-        columnsHoldInput = false; // an im2col backward makes its own columns
-        INDArray y = Nd4j.createUninitialized(x.dataType(), outputShape(x.shape()));
-        for (int g = 0; g < groups; g++) {
-            INDArray yGroup = groups == 1 ? y : Nd4j.createUninitialized(x.dataType(), channels(y, g, outChannels).shape());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d")
-                    .addInputs(contiguous(channels(x, g, inChannels)), filters(g), biases(g))
-                    .addOutputs(yGroup).addIntegerArguments(convolutionArguments()).build());
-            if (groups > 1)
-                channels(y, g, outChannels).assign(yGroup);
-        }
-        return y;
-    }
-
-    private INDArray backwardOneDnn(INDArray gradOutput) {
-        DataType type = input.dataType();
-        INDArray dY = contiguous(gradOutput.castTo(type));
-        INDArray dX = Nd4j.createUninitialized(type, input.shape());
-        INDArray dW = Nd4j.createUninitialized(type, weight.value().shape()), dB = Nd4j.createUninitialized(type, outChannels);
-        for (int g = 0; g < groups; g++) {
-            INDArray dXGroup = groups == 1 ? dX : Nd4j.createUninitialized(type, channels(input, g, inChannels).shape());
-            INDArray dWGroup = groups == 1 ? dW : Nd4j.createUninitialized(type, filters(g).shape());
-            INDArray dBGroup = groups == 1 ? dB : Nd4j.createUninitialized(type, biases(g).shape());
-            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                    .addInputs(contiguous(channels(input, g, inChannels)), filters(g), biases(g), contiguous(channels(dY, g, outChannels)))
-                    .addOutputs(dXGroup, dWGroup, dBGroup).addIntegerArguments(convolutionArguments()).build());
-            if (groups > 1) {
-                channels(dX, g, inChannels).assign(dXGroup);
-                rows(dW.reshape(outChannels, -1), g * (outChannels / groups), outChannels / groups).assign(dWGroup.reshape(outChannels / groups, -1));
-                rows(dB.reshape(outChannels, 1), g * (outChannels / groups), outChannels / groups).assign(dBGroup.reshape(-1, 1));
-            }
-        }
-        weight.accumulate(dW); // masked weights (connection table) get none
-        bias.accumulate(dB);
-        return dX;
-    }
-
-    /**
-     * dL/dWeight is itself a convolution, for stride 1:
-     * <pre>
-     *   dW[o, c, u, v] = sum over n, i, j of  x[n, c, i + u - pad, j + v - pad] * dY[n, o, i, j]
-     * </pre>
-     * that is, the input with images and channels swapped ([C, N, H, W]) convolved with dY as filters
-     * ([outC, N, oH, oW]): an output [C, outC, k, k]. One forward convolution instead of conv2d_bp, which
-     * also computes dL/dInput (about four times faster on LeNet's conv1). (With a stride the filters'
-     * taps would lie stride pixels apart, a dilated convolution that oneDNN refuses at these sizes.)
-     */
-    private void weightGradientAsConvolution(INDArray gradOutput) {
-        DataType type = input.dataType();
-        INDArray dY = gradOutput.castTo(type);
-        INDArray imagesAsChannels = input.permute(1, 0, 2, 3);   // [C, N, H, W], a view
-        INDArray gradientsAsFilters = dY.permute(1, 0, 2, 3);     // [outC, N, oH, oW], a view
-        INDArray dW = Nd4j.createUninitialized(type, inChannels, outChannels, kernelSize, kernelSize);
-        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(imagesAsChannels, gradientsAsFilters).addOutputs(dW)
-                .addIntegerArguments((int) dY.size(2), (int) dY.size(3), 1, 1, padding, padding, 1, 1, 0, 0, 1).build());
-        weight.accumulate(dW.permute(1, 0, 2, 3)); // [C, outC, k, k] -> [outC, C, k, k]; masked weights get none
-        bias.accumulate(dY.sum(0, 2, 3));
-    }
-
-    /** libnd4j's integer arguments: kernel, stride, padding, dilation 1, explicit padding, NCHW, weights [oC, iC, kH, kW]. */
-    private int[] convolutionArguments() {
-        return new int[]{kernelSize, kernelSize, stride, stride, padding, padding, 1, 1, 0, 0, 1};
-    }
-
-    /** The array itself when it is already one dense row-major block, else a row-major copy. */
-    private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.offset() == 0 ? a : a.dup('c');
-    }
-
-    /** Group g's block of channels (dimension 1) of an [N, C, H, W] array, as a view. */
-    private INDArray channels(INDArray images, int g, int totalChannels) {
-        long perGroup = totalChannels / groups;
-        return groups == 1 ? images : images.get(NDArrayIndex.all(), NDArrayIndex.interval(g * perGroup, (g + 1) * perGroup),
-                NDArrayIndex.all(), NDArrayIndex.all());
-    }
-
-    private INDArray filters(int g) {
-        long perGroup = outChannels / groups;
-        return groups == 1 ? weight.value() : weight.value().get(NDArrayIndex.interval(g * perGroup, (g + 1) * perGroup),
-                NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-    }
-
-    private INDArray biases(int g) {
-        long perGroup = outChannels / groups;
-        return groups == 1 ? bias.value() : bias.value().get(NDArrayIndex.interval(g * perGroup, (g + 1) * perGroup));
     }
 
     // -- im2col + matrix multiply
@@ -402,132 +302,27 @@ public final class Conv2d implements Layer {
             throw new IllegalArgumentException(message);
     }
 
-    // ---- GPU path: cuDNN's convolution forward, backward data and backward filter --------------
-    // Groups and the stride are cuDNN settings; a connection table masks the weight gradient afterwards.
+    // ---- GPU path: cuDNN's convolution forward, backward data and backward filter (CudnnConvolution) ----
 
     @Override
     public GpuArray forward(GpuArray x) {
-        GpuBlocks.requireUsable(name, x, parameters());
-        long[] outShape = outputShape(x.shape());
-        gpuInput = x;
-        GpuArray y = gpuOutput.get(x.device(), x.dataType(), outShape);
-        try (var d = new Cudnn.Descriptors()) {
-            var shapes = new ConvShapes(d, x.shape(), outShape);
-            var handle = GpuBlocks.cudnn(x);
-            CudnnAlgorithms a = algorithmsFor(handle, shapes, x.shape());
-            Cudnn.check(cudnn.cudnnConvolutionForward(handle, Cudnn.ONE, shapes.x, x.pointer(), shapes.w, weight.valueOnGpu().pointer(),
-                    shapes.conv, a.forward, GpuBlocks.workspace(x.device(), a.forwardBytes), a.forwardBytes, Cudnn.ZERO, shapes.y, y.pointer()),
-                    name + ": cudnnConvolutionForward(algorithm " + a.forward + ")");
-            Cudnn.check(cudnn.cudnnAddTensor(handle, Cudnn.ONE, shapes.bias, bias.valueOnGpu().pointer(), Cudnn.ONE, shapes.y, y.pointer()),
-                    name + ": bias (cudnnAddTensor)");
-        }
-        return y;
+        return cudnn.forward(x);
     }
 
     @Override
     public GpuArray backward(GpuArray gradOutput) {
-        backwardToParameters(gradOutput);
-        GpuArray dx = gpuGradInput.like(gpuInput);
-        try (var d = new Cudnn.Descriptors()) {
-            var shapes = new ConvShapes(d, gpuInput.shape(), gradOutput.shape());
-            CudnnAlgorithms a = algorithms;
-            Cudnn.check(cudnn.cudnnConvolutionBackwardData(GpuBlocks.cudnn(gradOutput), Cudnn.ONE, shapes.w, weight.valueOnGpu().pointer(),
-                    shapes.y, gradOutput.pointer(), shapes.conv, a.data, GpuBlocks.workspace(dx.device(), a.dataBytes), a.dataBytes,
-                    Cudnn.ZERO, shapes.x, dx.pointer()), name + ": cudnnConvolutionBackwardData(algorithm " + a.data + ")");
-        }
-        return dx;
+        return cudnn.backward(gradOutput);
     }
 
-    /** dL/dWeight and dL/dBias, added to the gradients (beta = 1); no dL/dInput. */
+    /** dL/dWeight and dL/dBias, added to the gradients; no dL/dInput. */
     @Override
     public void backwardToParameters(GpuArray gradOutput) {
-        if (gpuInput == null)
-            throw new IllegalStateException(name + ": GPU backward before GPU forward");
-        GpuBlocks.requireShape(name, outputShape(gpuInput.shape()), gradOutput);
-        try (var d = new Cudnn.Descriptors()) {
-            var shapes = new ConvShapes(d, gpuInput.shape(), gradOutput.shape());
-            var handle = GpuBlocks.cudnn(gradOutput);
-            CudnnAlgorithms a = algorithms;
-            Cudnn.check(cudnn.cudnnConvolutionBackwardFilter(handle, Cudnn.ONE, shapes.x, gpuInput.pointer(), shapes.y, gradOutput.pointer(),
-                    shapes.conv, a.filter, GpuBlocks.workspace(gradOutput.device(), a.filterBytes), a.filterBytes,
-                    Cudnn.ONE, shapes.w, weight.gradientOnGpu().pointer()), name + ": cudnnConvolutionBackwardFilter(algorithm " + a.filter + ")");
-            weight.maskGradientOnGpu(); // a connection table: unconnected weights get no gradient
-            Cudnn.check(cudnn.cudnnConvolutionBackwardBias(handle, Cudnn.ONE, shapes.y, gradOutput.pointer(), Cudnn.ONE, shapes.bias,
-                    bias.gradientOnGpu().pointer()), name + ": cudnnConvolutionBackwardBias");
-        }
+        cudnn.parameterGradients(gradOutput);
     }
 
     @Override
     public void freeGpuBuffers() {
-        gpuOutput.free();
-        gpuGradInput.free();
-        gpuInput = null;
-        algorithms = null;
-        GpuBlocks.freeWorkspaces();
-    }
-
-    /** The descriptors of this layer at one input shape. */
-    private final class ConvShapes {
-        final cudnnTensorStruct x, y, bias;
-        final cudnnFilterStruct w;
-        final cudnnConvolutionStruct conv;
-
-        ConvShapes(Cudnn.Descriptors d, long[] inputShape, long[] outputShape) {
-            x = d.tensor(inputShape);
-            y = d.tensor(outputShape);
-            bias = d.tensor(1, outChannels, 1, 1);
-            w = d.filter(outChannels, inChannels / groups, kernelSize, kernelSize);
-            conv = d.convolution(padding, stride, groups);
-        }
-    }
-
-    /** The algorithm (and workspace bytes) for each of the three convolutions, for one input shape. */
-    private record CudnnAlgorithms(long[] inputShape, int forward, long forwardBytes, int data, long dataBytes, int filter, long filterBytes) {
-    }
-
-    /**
-     * cuDNN has several algorithms for each convolution (implicit GEMM, FFT, Winograd, ...); its heuristics
-     * rank them for the shapes and this GPU, and we take the best one that needs at most 1 GiB of workspace.
-     * Asked once per input shape.
-     */
-    private CudnnAlgorithms algorithmsFor(cudnnContext handle, ConvShapes s, long[] inputShape) {
-        if (algorithms != null && Arrays.equals(algorithms.inputShape, inputShape))
-            return algorithms;
-        final long limit = 1L << 30;
-        int count = 16;
-        int forward = -1, data = -1, filter = -1;
-        long forwardBytes = 0, dataBytes = 0, filterBytes = 0;
-        try (IntPointer returned = new IntPointer(1);
-             cudnnConvolutionFwdAlgoPerf_t fw = new cudnnConvolutionFwdAlgoPerf_t(count);
-             cudnnConvolutionBwdDataAlgoPerf_t bd = new cudnnConvolutionBwdDataAlgoPerf_t(count);
-             cudnnConvolutionBwdFilterAlgoPerf_t bf = new cudnnConvolutionBwdFilterAlgoPerf_t(count)) {
-            Cudnn.check(cudnn.cudnnGetConvolutionForwardAlgorithm_v7(handle, s.x, s.w, s.conv, s.y, count, returned, fw), name + ": cudnnGetConvolutionForwardAlgorithm_v7");
-            for (int i = 0; i < returned.get() && forward < 0; i++)
-                if (fw.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && fw.memory() <= limit) {
-                    forward = fw.algo();
-                    forwardBytes = fw.memory();
-                }
-            Cudnn.check(cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, s.w, s.y, s.conv, s.x, count, returned, bd), name + ": cudnnGetConvolutionBackwardDataAlgorithm_v7");
-            for (int i = 0; i < returned.get() && data < 0; i++)
-                if (bd.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && bd.memory() <= limit) {
-                    data = bd.algo();
-                    dataBytes = bd.memory();
-                }
-            Cudnn.check(cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, s.x, s.y, s.conv, s.w, count, returned, bf), name + ": cudnnGetConvolutionBackwardFilterAlgorithm_v7");
-            for (int i = 0; i < returned.get() && filter < 0; i++)
-                if (bf.position(i).status() == cudnn.CUDNN_STATUS_SUCCESS && bf.memory() <= limit) {
-                    filter = bf.algo();
-                    filterBytes = bf.memory();
-                }
-            fw.position(0);
-            bd.position(0);
-            bf.position(0);
-        }
-        if (forward < 0 || data < 0 || filter < 0)
-            throw new IllegalStateException(name + ": cuDNN offers no convolution algorithm within 1 GiB of workspace for input "
-                    + Arrays.toString(inputShape));
-        algorithms = new CudnnAlgorithms(inputShape.clone(), forward, forwardBytes, data, dataBytes, filter, filterBytes);
-        return algorithms;
+        cudnn.free();
     }
 
     @Override

@@ -48,7 +48,7 @@ public final class Linear implements Layer {
         initialize(Init.he(), Init.constant(0), name.hashCode()); // String.hashCode is the same in every JVM
     }
 
-    /** Refills the weights and the bias (fan-in = in, fan-out = out) and clears their gradients. */
+    /** Refills the weights and the bias (fan-in = in, fan-out = out) and clears their gradients, as {@link Conv2d#initialize} does. */
     public Linear initialize(Init weights, Init biases, long seed) {
         var rng = Init.random(seed);
         weights.fill(weight.value(), inFeatures, outFeatures, rng);

@@ -3,6 +3,7 @@ package io.github.alexlab.nn;
 import io.github.alexlab.cuda.Cudnn;
 import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.GpuBuffer;
+import org.bytedeco.cuda.cudnn.cudnnLRNStruct;
 import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Pow;
@@ -155,12 +156,16 @@ public final class LocalResponseNorm implements Layer {
 
     // ---- GPU path: cuDNN's cross-channel LRN forward and backward ------------------------------
 
-    /** cuDNN divides its alpha by n (as PyTorch and Caffe do), so it gets the paper's alpha times n. */
-    private Cudnn.Descriptors descriptorsWithLrn(Cudnn.Descriptors d) {
+    /** Refuses the settings cuDNN's LRN cannot run, naming them. */
+    private void requireCudnnSupports() {
         if (size > 16 || k < 1e-5 || beta < 0.01)
             throw new IllegalArgumentException(name + ": cuDNN's LRN needs n <= 16, k >= 1e-5 and beta >= 0.01; this block has n="
                     + size + ", k=" + k + ", beta=" + beta);
-        return d;
+    }
+
+    /** cuDNN divides its alpha by n (as PyTorch and Caffe do), so it gets the paper's alpha times n. */
+    private cudnnLRNStruct lrnDescriptor(Cudnn.Descriptors d) {
+        return d.lrn(size, alpha * size, beta, k);
     }
 
     @Override
@@ -168,9 +173,10 @@ public final class LocalResponseNorm implements Layer {
         GpuBlocks.requireUsable(name, x, java.util.List.of());
         outputShape(x.shape());
         GpuArray y = gpuOutput.like(x);
-        try (var d = descriptorsWithLrn(new Cudnn.Descriptors())) {
+        requireCudnnSupports();
+        try (var d = new Cudnn.Descriptors()) {
             var shape = d.tensor(x.shape());
-            Cudnn.check(cudnn.cudnnLRNCrossChannelForward(GpuBlocks.cudnn(x), d.lrn(size, alpha * size, beta, k), cudnn.CUDNN_LRN_CROSS_CHANNEL_DIM1,
+            Cudnn.check(cudnn.cudnnLRNCrossChannelForward(GpuBlocks.cudnn(x), lrnDescriptor(d), cudnn.CUDNN_LRN_CROSS_CHANNEL_DIM1,
                     Cudnn.ONE, shape, x.pointer(), Cudnn.ZERO, shape, y.pointer()), name + ": cudnnLRNCrossChannelForward");
         }
         gpuInput = x;
@@ -184,9 +190,10 @@ public final class LocalResponseNorm implements Layer {
             throw new IllegalStateException(name + ": GPU backward before GPU forward");
         GpuBlocks.requireShape(name, gpuInput.shape(), gradOutput);
         GpuArray dx = gpuGradInput.like(gpuInput);
-        try (var d = descriptorsWithLrn(new Cudnn.Descriptors())) {
+        requireCudnnSupports();
+        try (var d = new Cudnn.Descriptors()) {
             var shape = d.tensor(gpuInput.shape());
-            Cudnn.check(cudnn.cudnnLRNCrossChannelBackward(GpuBlocks.cudnn(gradOutput), d.lrn(size, alpha * size, beta, k),
+            Cudnn.check(cudnn.cudnnLRNCrossChannelBackward(GpuBlocks.cudnn(gradOutput), lrnDescriptor(d),
                     cudnn.CUDNN_LRN_CROSS_CHANNEL_DIM1, Cudnn.ONE, shape, gpuY.pointer(), shape, gradOutput.pointer(),
                     shape, gpuInput.pointer(), Cudnn.ZERO, shape, dx.pointer()), name + ": cudnnLRNCrossChannelBackward");
         }

@@ -46,11 +46,15 @@ public final class Subsampling implements Layer {
         initialize(Init.lecunUniform(), Init.constant(0), name.hashCode());
     }
 
-    /** Fills coefficient and bias; fanIn = 4 (the block), fanOut = 4 (each input feeds one output with 4 inputs). */
-    public Subsampling initialize(Init coefficient, Init bias, long seed) {
+    /**
+     * Refills coefficient and bias and clears their gradients, as {@link Conv2d#initialize} and {@link Linear#initialize} do;
+     * fanIn = 4 (the block), fanOut = 4 (each input feeds one output with 4 inputs).
+     */
+    public Subsampling initialize(Init coefficients, Init biases, long seed) {
         var rng = Init.random(seed);
-        coefficient.fill(this.coefficient.value(), 4, 4, rng);
-        bias.fill(this.bias.value(), 4, 4, rng);
+        coefficients.fill(coefficient.value(), 4, 4, rng);
+        biases.fill(bias.value(), 4, 4, rng);
+        zeroGradients();
         return this;
     }
 

@@ -5,9 +5,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
-class Conv2dTest {
+public class Conv2dTest {
     private static final float[][] NINE = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
 
     private static INDArray image(float[][]... channels) {
@@ -71,29 +73,42 @@ class Conv2dTest {
                     }
     }
 
+    /**
+     * Both CPU engines: with oneDNN (the default run) a stride-1 layer or one with at least 8 input channels
+     * per group runs on oneDNN, the rest on im2col; Maven runs this class again without oneDNN (im2col only).
+     * backwardToParameters, the first layer's shortcut, has its own oneDNN path for stride 1 and one group.
+     */
     @Test
     void backwardMatchesNaiveConvolution() {
         Nd4j.getRandom().setSeed(2);
-        for (int k : new int[]{1, 3, 5})
-            for (int stride : new int[]{1, 2})
-                for (int padding : new int[]{0, 2})
-                    for (int groups : new int[]{1, 2}) {
-                        String what = "k " + k + ", stride " + stride + ", pad " + padding + ", groups " + groups;
-                        Conv2d conv = new Conv2d("conv", 4, 6, k, stride, padding, groups)
-                                .initialize(Init.gaussian(1), Init.gaussian(1), k * 100 + stride * 10 + padding);
-                        INDArray x = Nd4j.randn(DataType.FLOAT, 2, 4, 9, 11);
-                        INDArray dy = Nd4j.randn(DataType.FLOAT, conv.forward(x).shape());
-                        conv.zeroGradients();
-                        INDArray dx = conv.backward(dy);
-                        NaiveConvolution.Gradients slow = NaiveConvolution.backward(x, conv.weight().value(), dy, stride, padding, groups);
-                        assertClose(slow.input(), dx, what + ", dL/dx");
-                        assertClose(slow.weight(), conv.weight().gradient(), what + ", dL/dweight");
-                        assertClose(slow.bias(), conv.bias().gradient(), what + ", dL/dbias");
-                    }
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE})
+            for (int in : new int[]{4, 16})
+                for (int k : new int[]{1, 3, 5})
+                    for (int stride : new int[]{1, 2})
+                        for (int padding : new int[]{0, 2})
+                            for (int groups : new int[]{1, 2}) {
+                                String what = type + ", " + in + " channels, k " + k + ", stride " + stride + ", pad " + padding + ", groups " + groups;
+                                Conv2d conv = new Conv2d("conv", in, 6, k, stride, padding, groups)
+                                        .initialize(Init.gaussian(1), Init.gaussian(1), k * 100 + stride * 10 + padding);
+                                conv.parametersTo(type);
+                                INDArray x = Nd4j.randn(type, 2, in, 9, 11);
+                                INDArray dy = Nd4j.randn(type, conv.forward(x).shape());
+                                INDArray dx = conv.backward(dy);
+                                NaiveConvolution.Gradients slow = NaiveConvolution.backward(x, conv.weight().value(), dy, stride, padding, groups);
+                                assertEquals(type, dx.dataType(), what);
+                                assertClose(slow.input(), dx, what + ", dL/dx");
+                                assertClose(slow.weight(), conv.weight().gradient(), what + ", dL/dweight");
+                                assertClose(slow.bias(), conv.bias().gradient(), what + ", dL/dbias");
+                                conv.zeroGradients();
+                                conv.forward(x);
+                                conv.backwardToParameters(dy);
+                                assertClose(slow.weight(), conv.weight().gradient(), what + ", dL/dweight (parameters only)");
+                                assertClose(slow.bias(), conv.bias().gradient(), what + ", dL/dbias (parameters only)");
+                            }
     }
 
     /** Equal shapes and a largest difference of at most 1e-5 of the largest entry (float sums in another order). */
-    static void assertClose(INDArray slow, INDArray fast, String what) {
+    public static void assertClose(INDArray slow, INDArray fast, String what) {
         assertArrayEquals(slow.shape(), fast.shape(), what);
         double relative = fast.castTo(DataType.DOUBLE).sub(slow.castTo(DataType.DOUBLE)).amaxNumber().doubleValue()
                 / slow.amaxNumber().doubleValue();
@@ -273,6 +288,25 @@ class Conv2dTest {
         // He et al.: std sqrt(2 / fanIn), fanIn = 3 * 5 * 5 = 75
         double std = new Conv2d("big", 3, 512, 5).weight().value().stdNumber().doubleValue();
         assertEquals(Math.sqrt(2.0 / 75), std, 0.01);
+    }
+
+    @Test
+    void initializeClearsTheGradientsAsLinearAndSubsamplingDo() {
+        // Gradients of the old weights must not be applied to the new ones.
+        Conv2d conv = new Conv2d("conv", 2, 3, 3);
+        Linear fc = new Linear("fc", 4, 3);
+        Subsampling s2 = new Subsampling("S2", 2);
+        conv.backward(Nd4j.onesLike(conv.forward(Nd4j.ones(DataType.FLOAT, 1, 2, 4, 4))));
+        fc.backward(Nd4j.onesLike(fc.forward(Nd4j.ones(DataType.FLOAT, 1, 4))));
+        s2.backward(Nd4j.onesLike(s2.forward(Nd4j.ones(DataType.FLOAT, 1, 2, 4, 4))));
+        List<Parameter> all = List.of(conv.weight(), conv.bias(), fc.weight(), fc.bias(), s2.coefficient(), s2.bias());
+        for (Parameter p : all)
+            assertTrue(p.gradient().amaxNumber().doubleValue() > 0, p.name() + " has a gradient");
+        conv.initialize(Init.he(), Init.constant(0), 1);
+        fc.initialize(Init.he(), Init.constant(0), 1);
+        s2.initialize(Init.lecunUniform(), Init.constant(0), 1);
+        for (Parameter p : all)
+            assertEquals(0, p.gradient().amaxNumber().doubleValue(), p.name() + " after initialize");
     }
 
     @Test

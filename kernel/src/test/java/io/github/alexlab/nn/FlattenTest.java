@@ -37,4 +37,28 @@ class FlattenTest {
         GradientCheck.check(new Flatten("flatten"), Nd4j.randn(DataType.DOUBLE, 3, 2, 3, 2));
         GradientCheck.check(new Flatten("flatten"), Nd4j.randn(DataType.DOUBLE, 3, 2, 3, 2).permute(0, 2, 1, 3));
     }
+
+    @Test
+    void matchesNaiveFlattenForwardAndBackward() {
+        Nd4j.getRandom().setSeed(11);
+        for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
+            var flatten = new Flatten("flatten");
+            // a contiguous input and a permuted view, whose reshape must copy
+            for (var x : new org.nd4j.linalg.api.ndarray.INDArray[]{Nd4j.randn(type, 3, 4, 2, 5), Nd4j.randn(type, 3, 2, 4, 5).permute(0, 2, 1, 3)}) {
+                var y = flatten.forward(x);
+                var dy = Nd4j.randn(type, y.shape());
+                Conv2dTest.assertClose(NaiveFlatten.forward(x), y, type + ", y");
+                Conv2dTest.assertClose(NaiveFlatten.backward(x.shape(), dy), flatten.backward(dy), type + ", dL/dx");
+            }
+        }
+    }
+
+    @Test
+    void naiveFlattenKnownAnswer() {
+        var x = Nd4j.arange(8).castTo(DataType.FLOAT).reshape(2, 2, 1, 2);
+        assertArrayEquals(new float[]{4, 5, 6, 7}, NaiveFlatten.forward(x).getRow(1).toFloatVector());
+        var dx = NaiveFlatten.backward(new long[]{2, 2, 1, 2}, NaiveFlatten.forward(x).mul(10));
+        assertEquals(50, dx.getDouble(1, 0, 0, 1), 0);
+        assertThrows(IllegalArgumentException.class, () -> NaiveFlatten.backward(new long[]{2, 2, 1, 2}, Nd4j.zeros(DataType.FLOAT, 2, 5)));
+    }
 }
