@@ -3,7 +3,6 @@ package io.github.alexlab.nn;
 import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -23,21 +22,17 @@ import java.util.List;
  * A connection table does the same by hand, as in LeNet-5's C3 (LeCun et al. 1998, Table I).
  * {@link NaiveConvolution} is the same computation as plain loops.
  * <p>
- * Three engines compute it: on the CPU oneDNN's kernels ({@link OneDnnConvolution}) or im2col and a
- * matrix multiply (below), on a GPU cuDNN ({@link CudnnConvolution}).
+ * Three engines compute it: on the CPU oneDNN's kernels ({@link OneDnnConvolution}) or im2col
+ * ({@link Im2col}) and a matrix multiply (below), on a GPU cuDNN ({@link CudnnConvolution}). A connection
+ * table ({@link ConnectionTable}) masks the weights.
  */
 public final class Conv2d implements Layer {
     private final String name;
     private final int inChannels, outChannels, kernelSize, stride, padding, groups;
     private final Parameter weight, bias;
 
-    // What backward needs from forward. The two column buffers are kept between calls and reused while the
-    // input shape stays the same: fresh memory is slow to touch. Their size is C*k*k * N*oH*oW numbers each
-    // (AlexNet's conv2 at batch 32: 37 million floats, 150 MB).
-    private INDArray input;
-    private INDArray patches;   // im2col's own layout [N, C, k, k, oH, oW]
-    private INDArray columns;   // the same numbers as the matrix [C*k*k, N*oH*oW]: one column per output position
-    private boolean columnsHoldInput; // backward reuses the columns' memory for dL/dColumns
+    private INDArray input; // what backward needs from forward
+    private final Im2col im2col;
 
     private final OneDnnConvolution oneDnn = new OneDnnConvolution(this); // the CPU's other engine
     private final CudnnConvolution cudnn;                                 // the GPU's
@@ -67,6 +62,7 @@ public final class Conv2d implements Layer {
         this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, outChannels, inChannels / groups, kernelSize, kernelSize));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outChannels));
         this.cudnn = new CudnnConvolution(this);
+        this.im2col = new Im2col(inChannels, kernelSize, stride, padding);
         initialize(Init.he(), Init.constant(0), name.hashCode()); // the same name gives the same start
     }
 
@@ -79,18 +75,10 @@ public final class Conv2d implements Layer {
         var rng = Init.random(seed);
         long area = (long) kernelSize * kernelSize;
         long fanIn = inChannels / groups * area, fanOut = outChannels / groups * area;
-        INDArray mask = weight.mask();
-        if (mask == null) {
+        if (weight.mask() == null)
             weights.fill(weight.value(), fanIn, fanOut, rng);
-        } else {
-            fanOut = mask.sumNumber().longValue() / inChannels;
-            for (int o = 0; o < outChannels; o++) {
-                INDArray filter = weight.value().slice(o).dup();
-                weights.fill(filter, mask.slice(o).sumNumber().longValue(), fanOut, rng);
-                weight.value().slice(o).assign(filter);
-            }
-            weight.value().muli(mask);
-        }
+        else
+            fanOut = ConnectionTable.initialize(weights, weight.value(), weight.mask(), rng);
         biases.fill(bias.value(), fanIn, fanOut, rng);
         zeroGradients(); // gradients of the old weights would be applied to the new ones
         return this;
@@ -103,19 +91,7 @@ public final class Conv2d implements Layer {
      */
     public Conv2d connections(boolean[][] table) {
         check(groups == 1, name + ": a connection table needs groups = 1, this layer has " + groups);
-        check(table.length == outChannels, name + ": the table needs one row per output channel (" + outChannels + "), got " + table.length);
-        INDArray mask = Nd4j.create(weight.value().dataType(), weight.value().shape());
-        for (int o = 0; o < outChannels; o++) {
-            check(table[o].length == inChannels, name + ": table row " + o + " needs " + inChannels + " entries, got " + table[o].length);
-            boolean any = false;
-            for (int c = 0; c < inChannels; c++) {
-                if (table[o][c])
-                    mask.get(NDArrayIndex.point(o), NDArrayIndex.point(c)).assign(1);
-                any |= table[o][c];
-            }
-            check(any, name + ": output map " + o + " is connected to no input map");
-        }
-        weight.setMask(mask);
+        weight.setMask(ConnectionTable.mask(name, table, weight.value()));
         return this;
     }
 
@@ -164,12 +140,10 @@ public final class Conv2d implements Layer {
     }
 
     // ---- CPU path -----------------------------------------------------------------------------
-    // Two engines, the same numbers (Conv2dTest checks both against NaiveConvolution):
-    //  - oneDNN's convolution kernels (OneDnnConvolution), when ND4J runs its oneDNN build (CpuEngine); AlexNet's
-    //    conv2 forward + backward takes about half the time of im2col (AlexNetCpuBenchmark times each layer on either).
-    //  - otherwise im2col + one matrix multiply per group (Chellapilla et al. 2006; Caffe): copy every k x k patch
-    //    into a column, then all outputs are weights[outC, C*k*k] x columns[C*k*k, N*oH*oW]. The plain build's own
-    //    conv2d op is about twice as slow as this on conv2 forward + backward, so it is not used.
+    // Two engines, the same numbers (Conv2dTest checks both against NaiveConvolution): oneDNN's convolution
+    // kernels when ND4J runs its oneDNN build (CpuEngine), otherwise im2col + one matrix multiply per group:
+    // all outputs are weights[outC, C*k*k] x columns[C*k*k, N*oH*oW]. (The plain build's own conv2d op is
+    // slower than im2col on AlexNet's conv2, so it is not used.)
 
     @Override
     public INDArray forward(INDArray x) {
@@ -178,7 +152,7 @@ public final class Conv2d implements Layer {
         if (!useOneDnn())
             return forwardIm2col(x);
         input = x;
-        columnsHoldInput = false; // an im2col backward makes its own columns
+        im2col.forget(); // an im2col backward makes its own columns
         return oneDnn.forward(x);
     }
 
@@ -223,7 +197,7 @@ public final class Conv2d implements Layer {
         long[] outShape = outputShape(x.shape());
         long n = outShape[0], oH = outShape[2], oW = outShape[3];
         input = x;
-        im2col(x, oH, oW);
+        INDArray columns = im2col.columnsOf(x, oH, oW);
         long rowsPerGroup = columns.rows() / groups, outPerGroup = outChannels / groups;
         INDArray filters = weight.value().reshape(outChannels, rowsPerGroup); // one filter per row
         INDArray y = Nd4j.createUninitialized(x.dataType(), outChannels, n * oH * oW);
@@ -242,8 +216,7 @@ public final class Conv2d implements Layer {
      */
     private INDArray backwardIm2col(INDArray gradOutput, boolean inputGradient) {
         long[] outShape = outputShape(input.shape());
-        if (!columnsHoldInput) // a second backward after one forward: the columns were overwritten, make them again
-            im2col(input, outShape[2], outShape[3]);
+        INDArray columns = im2col.columnsAgain(input, outShape[2], outShape[3]);
         long rowsPerGroup = columns.rows() / groups, outPerGroup = outChannels / groups;
         INDArray dY = gradOutput.castTo(input.dataType()).permute(1, 0, 2, 3).dup('c').reshape(outChannels, columns.columns());
         INDArray filters = weight.value().reshape(outChannels, rowsPerGroup);
@@ -258,32 +231,7 @@ public final class Conv2d implements Layer {
         for (int g = 0; g < groups; g++) // dL/dColumns overwrites the columns: they are not needed any more
             Nd4j.gemm(rows(filters, g * outPerGroup, outPerGroup), rows(dY, g * outPerGroup, outPerGroup),
                     rows(columns, g * rowsPerGroup, rowsPerGroup), true, false, 1.0, 0.0);
-        columnsHoldInput = false;
-        return col2im();
-    }
-
-    /** Fills {@link #columns}: libnd4j's im2col gives [N, C, k, k, oH, oW]; one copy moves N next to oH, oW. */
-    private void im2col(INDArray x, long oH, long oW) {
-        long n = x.size(0), k = kernelSize;
-        long[] patchShape = {n, inChannels, k, k, oH, oW};
-        if (patches == null || patches.dataType() != x.dataType() || !Arrays.equals(patches.shape(), patchShape)) {
-            patches = Nd4j.createUninitialized(x.dataType(), patchShape);
-            columns = Nd4j.createUninitialized(x.dataType(), inChannels * k * k, n * oH * oW);
-        }
-        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(x).addOutputs(patches)
-                .addIntegerArguments(kernelSize, kernelSize, stride, stride, padding, padding, 1, 1, 0).build());
-        columns.reshape(inChannels * k * k, n, oH * oW).assign(patches.reshape(n, inChannels * k * k, oH * oW).permute(1, 0, 2));
-        columnsHoldInput = true;
-    }
-
-    /** dL/dInput from dL/dColumns (in {@link #columns}): every patch entry adds to the pixel it was copied from. */
-    private INDArray col2im() {
-        long n = patches.size(0), k = kernelSize, oH = patches.size(4), oW = patches.size(5);
-        patches.reshape(n, inChannels * k * k, oH * oW).assign(columns.reshape(inChannels * k * k, n, oH * oW).permute(1, 0, 2));
-        INDArray dx = Nd4j.create(input.dataType(), input.shape());
-        Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(patches).addOutputs(dx)
-                .addIntegerArguments(stride, stride, padding, padding, (int) input.size(2), (int) input.size(3), 1, 1, 0).build());
-        return dx;
+        return im2col.col2im(input);
     }
 
     /** Rows [from, from + count) of a matrix, as a view (contiguous, so BLAS can write into it). */
