@@ -9,7 +9,6 @@ import io.github.alexlab.train.Evaluation;
 import io.github.alexlab.train.LearningRateSchedule;
 import io.github.alexlab.train.SGD;
 import io.github.alexlab.train.TrainingStep;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -182,15 +181,15 @@ public final class MixedPrecisionTraining {
      * every trainer runs, with {@link Rounding}'s hooks.
      */
     public Step step(Batch batch) {
-        rounding.counts = new Counts();
+        rounding.counts = new RoundingCounts();
         TrainingStep.Result r = trainingStep.run(batch.images(), batch.labels());
-        Counts counts = rounding.counts;
+        RoundingCounts counts = rounding.counts;
         return new Step(r.loss(), r.correct(), r.examples(), counts.nonzero, counts.flushed, rounding.overflow, r.applied());
     }
 
     /** Where the format enters the shared training step. */
     private final class Rounding implements TrainingStep.Hooks {
-        Counts counts = new Counts();
+        RoundingCounts counts = new RoundingCounts();
         boolean overflow;
         private List<INDArray> master = List.of();
 
@@ -259,27 +258,7 @@ public final class MixedPrecisionTraining {
 
     /** The model computing in the format, as a block that can only go forward (for {@link Evaluation}). */
     public Layer asLayer() {
-        return new Layer() {
-            public String name() {
-                return model.name() + " in " + format;
-            }
-
-            public INDArray forward(INDArray input) {
-                return MixedPrecisionTraining.this.forward(input);
-            }
-
-            public INDArray backward(INDArray gradOutput) {
-                throw new UnsupportedOperationException(name() + " only computes forward; train through MixedPrecisionTraining.step");
-            }
-
-            public long[] outputShape(long[] inputShape) {
-                return model.outputShape(inputShape);
-            }
-
-            public void train(boolean training) {
-                model.train(training);
-            }
-        };
+        return new ForwardOnlyLayer(model.name() + " in " + format, this::forward, model);
     }
 
     private INDArray forwardInFormat(INDArray images) {
@@ -306,34 +285,9 @@ public final class MixedPrecisionTraining {
             parameters.get(i).value().assign(master.get(i));
     }
 
-    /** What rounding did to the gradients of one step. */
-    private static final class Counts {
-        long nonzero, flushed, nonFinite;
-    }
-
     /** Every element rounded to the format; with {@code counts}, also counts underflow and overflow. */
-    private INDArray round(INDArray x, Counts counts) {
-        if (format == Format.FP32)
-            return x;
-        INDArray rounded = x.castTo(DataType.FLOAT).dup('c'); // a fresh row-major copy, rounded in place below
-        float[] values = new float[Math.toIntExact(rounded.length())];
-        FloatPointer memory = new FloatPointer(rounded.data().pointer());
-        memory.get(values); // one bulk copy out of ND4J's memory, one back in at the end
-        for (int i = 0; i < values.length; i++) {
-            float before = values[i], after = format.round(before);
-            if (counts != null) {
-                if (before != 0) {
-                    counts.nonzero++;
-                    if (after == 0)
-                        counts.flushed++; // underflow: a real gradient is now nothing
-                }
-                if (!Float.isFinite(after))
-                    counts.nonFinite++;   // overflow (or a NaN that came in)
-            }
-            values[i] = after;
-        }
-        memory.put(values);
-        return rounded;
+    private INDArray round(INDArray x, RoundingCounts counts) {
+        return RoundingCounts.round(x, format, counts);
     }
 
     @Override
