@@ -4,12 +4,14 @@ import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.Gemm;
 import io.github.alexlab.tensor.GpuArray;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.cuda.global.cudart;
 import io.github.alexlab.cuda.CudaException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
@@ -58,8 +60,8 @@ public record Ceilings(Device device, double peakGflops, String peakHow, double 
                 .flops(2.0 * FMA_CHAINS * SPECIES.length() * FMA_ITERATIONS * cores).warmups(2).repeats(5).run();
         int length = 1 << 26; // 64 Mi floats = 256 MiB per array, far beyond any L3 cache
         float[] a = new float[length], b = new float[length], c = new float[length];
-        java.util.Arrays.fill(b, 1f);
-        java.util.Arrays.fill(c, 2f);
+        Arrays.fill(b, 1f);
+        Arrays.fill(c, 2f);
         Measurement triad = Measure.of("triad", () -> triad(a, b, c, 3f, cores))
                 .flops(2.0 * length).bytes(12.0 * length).warmups(2).repeats(5).run();
         Measurement scale = Measure.of("scale in place", () -> scaleInPlace(a, 0.5f, cores))
@@ -97,7 +99,7 @@ public record Ceilings(Device device, double peakGflops, String peakHow, double 
                 c6 = c6.fma(x, y);
                 c7 = c7.fma(x, y);
             }
-            return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).reduceLanes(VectorOperators.ADD);
         }).sum();
         if (Float.isNaN(sum)) // uses the result, so the JIT cannot drop the loop
             throw new IllegalStateException("FMA loop produced NaN");

@@ -3,6 +3,7 @@ package io.github.alexlab.bench;
 import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Linear;
+import io.github.alexlab.quant.QuantizationRecipe;
 import io.github.alexlab.quant.QuantizedModel;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.Gemm;
@@ -41,7 +42,7 @@ public final class InferenceSpeed {
         quantized.train(false);
         m.add(Measure.of("FP32 (ND4J)", () -> fp32.forward(batch)).flops(2.0 * fp32.multiplyAdds(batch.shape())).seconds(secondsEach).run());
         m.add(Measure.of("fake-quantized " + quantized.recipe().label(), () -> quantized.forward(batch)).seconds(secondsEach).run());
-        if (quantized.recipe().format() == io.github.alexlab.quant.QuantizationRecipe.Format.INTEGER && quantized.recipe().calibrator() != null) {
+        if (quantized.recipe().format() == QuantizationRecipe.Format.INTEGER && quantized.recipe().calibrator() != null) {
             var integer = quantized.integer();
             m.add(Measure.of("integer (int8 kernels in Java)", () -> integer.forward(batch)).flops(2.0 * fp32.multiplyAdds(batch.shape())).seconds(secondsEach).run());
         }

@@ -5,6 +5,7 @@ import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.Gemm;
 import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.Escape;
 import io.github.alexlab.viz.HtmlView;
 import io.github.alexlab.viz.TableView;
 import io.github.alexlab.viz.Units;
@@ -233,7 +234,7 @@ public final class Ladder implements HtmlView {
 
     @Override
     public String toHtml() {
-        return TableView.html(table()) + "<p>" + io.github.alexlab.viz.Escape.html(gpuNote) + "</p>";
+        return TableView.html(table()) + "<p>" + Escape.html(gpuNote) + "</p>";
     }
 
     @Override

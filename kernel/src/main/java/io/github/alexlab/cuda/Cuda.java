@@ -6,6 +6,8 @@ import org.bytedeco.cuda.global.cudart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether this machine can run CUDA, and if not, why. The first call probes once and never throws:
@@ -121,7 +123,7 @@ public final class Cuda {
         String all = messages.toString();
         if (all.contains("libcuda.so"))
             return "no NVIDIA driver on this machine (libcuda.so.1, which the driver installs, was not found)";
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(lib[A-Za-z0-9_]+\\.so[.0-9]*): cannot open shared object file").matcher(all);
+        Matcher m = Pattern.compile("(lib[A-Za-z0-9_]+\\.so[.0-9]*): cannot open shared object file").matcher(all);
         if (m.find())
             return "the CUDA 13 library " + m.group(1) + " was not found (./install.sh setup looks for CUDA 13 libraries and "
                     + "puts their folder in the kernel's LD_LIBRARY_PATH)";

@@ -13,6 +13,7 @@ import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class Cudnn {
                 case 2 -> tensor(shape[0], shape[1], 1, 1);
                 case 3 -> tensor(shape[0], shape[1], shape[2], 1);
                 case 4 -> tensor(shape[0], shape[1], shape[2], shape[3]);
-                default -> throw new IllegalArgumentException("cuDNN tensors here have rank 1 to 4, got " + java.util.Arrays.toString(shape));
+                default -> throw new IllegalArgumentException("cuDNN tensors here have rank 1 to 4, got " + Arrays.toString(shape));
             };
         }
 

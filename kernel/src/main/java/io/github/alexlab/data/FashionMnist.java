@@ -3,9 +3,12 @@ package io.github.alexlab.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -280,9 +283,9 @@ public final class FashionMnist {
 
     /** An I/O failure in words: an unknown host or a refused connection says which. */
     private static String describe(IOException e) {
-        if (e instanceof java.net.UnknownHostException)
+        if (e instanceof UnknownHostException)
             return "unknown host " + e.getMessage() + ": is this machine offline?";
-        if (e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException)
+        if (e instanceof ConnectException || e instanceof SocketTimeoutException)
             return e.getMessage() + ": is this machine offline?";
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

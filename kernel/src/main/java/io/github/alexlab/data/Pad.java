@@ -2,6 +2,7 @@ package io.github.alexlab.data;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -32,7 +33,7 @@ public final class Pad implements ImageTransform {
         int outH = h + 2 * padding, outW = w + 2 * padding;
         float[] in = Images.values(batch);
         float[] out = new float[b * c * outH * outW];
-        java.util.Arrays.fill(out, value);
+        Arrays.fill(out, value);
         for (int image = 0; image < b * c; image++)
             for (int y = 0; y < h; y++)
                 System.arraycopy(in, (image * h + y) * w, out, (image * outH + y + padding) * outW + padding, w);

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Collects the garbage once the kernel has been idle for a moment after a cell.
@@ -44,7 +45,7 @@ final class IdleCollector {
             return;
         System.gc();
         try {
-            org.bytedeco.javacpp.Pointer.trimMemory(); // glibc's malloc_trim; does nothing elsewhere
+            Pointer.trimMemory(); // glibc's malloc_trim; does nothing elsewhere
         } catch (LinkageError nativeCodeNotLoaded) {
             // ND4J's native libraries did not load: none of their memory to give back
         }

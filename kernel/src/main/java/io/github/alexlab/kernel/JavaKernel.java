@@ -15,16 +15,21 @@ import io.github.alexlab.kernel.wire.KernelSockets;
 import io.github.alexlab.kernel.wire.KernelSockets.Channel;
 import io.github.alexlab.kernel.wire.RequestFields;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Java kernel: answers each Jupyter request. Every request is framed by busy/idle status
@@ -58,7 +63,7 @@ public final class JavaKernel implements Notebook.Frontend {
     private final KernelStdin stdin;
     // The kernel's own System.out and System.err: kept here, since a cell may replace System's.
     private PrintStream out, err;
-    private final java.util.Set<String> replacedStreams = new java.util.LinkedHashSet<>();
+    private final Set<String> replacedStreams = new LinkedHashSet<>();
     private final InputHistory history = new InputHistory();
     private final MagicRegistry magics = MagicRegistry.withDefaults();
     private final CompletableFuture<JavaEvaluator> evaluator = new CompletableFuture<>();
@@ -125,7 +130,7 @@ public final class JavaKernel implements Notebook.Frontend {
      */
     private static void warmUpNd4j() {
         try {
-            org.nd4j.linalg.factory.Nd4j.zeros(1);
+            Nd4j.zeros(1);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "ND4J could not start; cells that use it will fail", t);
         }
@@ -326,7 +331,7 @@ public final class JavaKernel implements Notebook.Frontend {
             while (true) {
                 try {
                     return evaluator.get(50, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException stillStarting) {
+                } catch (TimeoutException stillStarting) {
                     if (cellRunning && cellInterrupted)
                         throw JavaEvaluator.interrupted();
                 }
@@ -460,7 +465,7 @@ public final class JavaKernel implements Notebook.Frontend {
         try {
             flushStreams();
             return stdin.readLine(prompt, password);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes the kernelspec folder ({@code kernel.json} and logos) that {@code jupyter kernelspec install}
@@ -126,12 +127,12 @@ public final class KernelSpec {
     }
 
     /** {@code -javaagent:} with the kernel jar: {@link ExitGuard} keeps cells from ending the JVM (not when run from classes). */
-    private static java.util.Optional<String> exitGuardAgent() {
+    private static Optional<String> exitGuardAgent() {
         try {
             Path jar = Path.of(ExitGuard.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(jar) ? java.util.Optional.of("-javaagent:" + jar.toAbsolutePath()) : java.util.Optional.empty();
+            return Files.isRegularFile(jar) ? Optional.of("-javaagent:" + jar.toAbsolutePath()) : Optional.empty();
         } catch (Exception e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -1,6 +1,9 @@
 package io.github.alexlab.kernel;
 
+import io.github.alexlab.kernel.run.GpuCheck;
+import io.github.alexlab.kernel.run.NotebookRunner;
 import io.github.alexlab.kernel.wire.KernelSockets;
+import io.github.alexlab.nn.CpuEngine;
 import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 
 import java.io.FileDescriptor;
@@ -53,11 +56,11 @@ public final class Main {
             return;
         }
         if (args.length >= 1 && args[0].equals("gpucheck")) {
-            io.github.alexlab.kernel.run.GpuCheck.main(Arrays.copyOfRange(args, 1, args.length));
+            GpuCheck.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length >= 1 && args[0].equals("run")) {
-            io.github.alexlab.kernel.run.NotebookRunner.main(Arrays.copyOfRange(args, 1, args.length));
+            NotebookRunner.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length != 1) {
@@ -68,7 +71,7 @@ public final class Main {
             System.exit(2);
         }
         logToTheRealStderr();
-        io.github.alexlab.nn.CpuEngine.choose(); // before anything loads ND4J
+        CpuEngine.choose(); // before anything loads ND4J
         KernelConnectionProperties connection = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
         KernelSockets sockets = new KernelSockets(connection);
         JavaKernel kernel = new JavaKernel(sockets);

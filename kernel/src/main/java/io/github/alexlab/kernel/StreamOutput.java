@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ final class StreamOutput extends OutputStream {
         CharBuffer text;
         try {
             text = utf8.decode(ByteBuffer.wrap(bytes, 0, complete));
-        } catch (java.nio.charset.CharacterCodingException impossibleWithReplace) {
+        } catch (CharacterCodingException impossibleWithReplace) {
             text = CharBuffer.wrap(new String(bytes, 0, complete, StandardCharsets.UTF_8));
         }
         JsonObject content = new JsonObject();

@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Softmax cross-entropy, the loss AlexNet minimised ("maximises the multinomial logistic
@@ -108,7 +109,7 @@ public final class CrossEntropyLoss {
         long[] shape = logits.shape();
         if (shape.length != 2)
             throw new ShapeException("CrossEntropyLoss", "logits [N, K] (a batch of score vectors)", shape);
-        GpuBlocks.requireUsable("CrossEntropyLoss", logits, java.util.List.of());
+        GpuBlocks.requireUsable("CrossEntropyLoss", logits, List.of());
         targets = oneHot(shape, logits.dataType(), labels);
         GpuArray t = gpuTargets.like(logits).copyFrom(targets), logP = gpuLogProbabilities.like(logits), p = gpuGradient.like(logits);
         try (var d = new Cudnn.Descriptors()) {

@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Dropout (Hinton et al. 2012; AlexNet section 4.2, p = 0.5 in fc6 and fc7): in training, each
@@ -91,7 +93,7 @@ public final class Dropout implements Layer {
         if (mask == null)
             return gradOutput.dup(); // evaluation mode: the identity
         if (!gradOutput.equalShapes(mask))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(mask.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(mask.shape()), gradOutput.shape());
         return gradOutput.mul(mask);
     }
 
@@ -116,7 +118,7 @@ public final class Dropout implements Layer {
 
     @Override
     public GpuArray forward(GpuArray input) {
-        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuBlocks.requireUsable(name, input, List.of());
         forwarded = true;
         gpuShape = input.shape();
         if (!training) {

@@ -3,9 +3,14 @@ package io.github.alexlab.nn;
 import io.github.alexlab.tensor.CudaKernel;
 import io.github.alexlab.tensor.GpuArray;
 import io.github.alexlab.tensor.GpuBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * LeNet-5's output layer (LeCun et al. 1998, section II.B): one Euclidean radial basis function
@@ -23,13 +28,13 @@ public final class EuclideanRbf implements Layer {
     private final INDArray codes; // [classes, features], entries +-1, fixed
     private INDArray input;
     private GpuArray gpuInput, codesOnGpu;
-    private final java.util.Map<String, CudaKernel> kernels = new java.util.HashMap<>();
+    private final Map<String, CudaKernel> kernels = new HashMap<>();
     private final GpuBuffer gpuCodes, gpuOutput, gpuGradInput;
 
     public EuclideanRbf(String name, int features, int classes, long seed) {
         this.name = name;
-        this.codes = org.nd4j.linalg.factory.Nd4j.rand(Init.random(seed), classes, features).gt(0.5)
-                .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).muli(2).subi(1);
+        this.codes = Nd4j.rand(Init.random(seed), classes, features).gt(0.5)
+                .castTo(DataType.FLOAT).muli(2).subi(1);
         this.gpuCodes = new GpuBuffer(name + " codes");
         this.gpuOutput = new GpuBuffer(name + " output");
         this.gpuGradInput = new GpuBuffer(name + " dL/dinput");
@@ -112,7 +117,7 @@ public final class EuclideanRbf implements Layer {
 
     @Override
     public GpuArray forward(GpuArray x) {
-        GpuBlocks.requireUsable(name, x, java.util.List.of());
+        GpuBlocks.requireUsable(name, x, List.of());
         long[] out = outputShape(x.shape());
         gpuInput = x;
         GpuArray codesHere = gpuCodes.get(x.device(), x.dataType(), codes.shape());

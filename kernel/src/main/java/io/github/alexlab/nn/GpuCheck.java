@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -84,7 +85,7 @@ public final class GpuCheck {
                 double e = relativeError(onGpu.parameters().get(i).gradient(), cpu.parameters().get(i).gradient());
                 worstParameter = Double.isNaN(worstParameter) ? e : Math.max(worstParameter, e);
             }
-            return new Result(cpu.name(), java.util.Arrays.toString(inputShape), relativeError(yGpu, y), relativeError(dxGpu, dx), worstParameter);
+            return new Result(cpu.name(), Arrays.toString(inputShape), relativeError(yGpu, y), relativeError(dxGpu, dx), worstParameter);
         } finally {
             onGpu.to(Device.cpu());
         }

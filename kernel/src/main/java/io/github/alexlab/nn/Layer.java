@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.GpuArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -89,7 +90,7 @@ public interface Layer {
         Device d = device();
         if (!d.isGpu())
             return forward(input);
-        try (GpuArray x = GpuArray.of(input.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), d, name() + " input")) {
+        try (GpuArray x = GpuArray.of(input.castTo(DataType.FLOAT), d, name() + " input")) {
             return forward(x).toHost();
         }
     }
@@ -126,7 +127,7 @@ public interface Layer {
     }
 
     /** Converts the parameters (and their gradients) to a data type, e.g. DOUBLE for a gradient check. */
-    default void parametersTo(org.nd4j.linalg.api.buffer.DataType type) {
+    default void parametersTo(DataType type) {
         for (Parameter p : parameters())
             p.convertTo(type);
     }

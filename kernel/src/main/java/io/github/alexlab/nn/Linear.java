@@ -9,6 +9,7 @@ import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -126,8 +127,8 @@ public final class Linear implements Layer {
         if (input == null)
             throw new IllegalStateException(name + ": backward before forward");
         long[] expected = {input.size(0), outFeatures};
-        if (!java.util.Arrays.equals(gradOutput.shape(), expected))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(expected), gradOutput.shape());
+        if (!Arrays.equals(gradOutput.shape(), expected))
+            throw new ShapeException(name + " backward", Arrays.toString(expected), gradOutput.shape());
         // dW += x^T g and dx = g W^T as BLAS calls with the transpose flag set, dW straight into
         // the gradient: input.transpose().mmul(...) on a transposed view took ~15x longer here.
         if (weight.mask() == null)

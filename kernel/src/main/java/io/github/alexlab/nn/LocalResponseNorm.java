@@ -8,6 +8,8 @@ import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Pow;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
@@ -106,7 +108,7 @@ public final class LocalResponseNorm implements Layer {
         if (input == null)
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(input))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(input.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(input.shape()), gradOutput.shape());
         gradOutput.mul(input, work).muli(scale).divi(denominator);         // g[i] a[i] d[i]^(-beta-1)
         sumOverChannelWindow(work, windowSum);
         windowSum.muli(input).muli(2 * alpha * beta);                      // the inhibition term
@@ -114,7 +116,7 @@ public final class LocalResponseNorm implements Layer {
     }
 
     private void reuseBuffers(INDArray like) {
-        if (work != null && work.dataType() == like.dataType() && java.util.Arrays.equals(work.shape(), like.shape()))
+        if (work != null && work.dataType() == like.dataType() && Arrays.equals(work.shape(), like.shape()))
             return;
         work = Nd4j.createUninitialized(like.dataType(), like.shape());
         windowSum = Nd4j.createUninitialized(like.dataType(), like.shape());
@@ -170,7 +172,7 @@ public final class LocalResponseNorm implements Layer {
 
     @Override
     public GpuArray forward(GpuArray x) {
-        GpuBlocks.requireUsable(name, x, java.util.List.of());
+        GpuBlocks.requireUsable(name, x, List.of());
         outputShape(x.shape());
         GpuArray y = gpuOutput.like(x);
         requireCudnnSupports();

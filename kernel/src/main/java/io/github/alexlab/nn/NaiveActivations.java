@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -59,8 +60,8 @@ public final class NaiveActivations {
     /** dL/dx = dL/dy * f'(x), entry by entry. */
     private static INDArray chain(INDArray x, INDArray gradOutput, DoubleUnaryOperator derivative) {
         if (!x.equalShapes(gradOutput))
-            throw new IllegalArgumentException("dL/dy is " + java.util.Arrays.toString(gradOutput.shape())
-                    + ", x is " + java.util.Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("dL/dy is " + Arrays.toString(gradOutput.shape())
+                    + ", x is " + Arrays.toString(x.shape()));
         double[] v = values(x), g = values(gradOutput);
         for (int i = 0; i < v.length; i++)
             v[i] = g[i] * derivative.applyAsDouble(v[i]);

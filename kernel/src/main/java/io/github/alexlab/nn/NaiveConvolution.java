@@ -3,6 +3,7 @@ package io.github.alexlab.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * The convolution as the formula reads, in plain loops: slow, but every step is visible.
@@ -25,7 +26,7 @@ public final class NaiveConvolution {
         int n = (int) input.size(0), channels = (int) input.size(1), height = (int) input.size(2), width = (int) input.size(3);
         int outChannels = (int) weight.size(0), groupChannels = (int) weight.size(1), k = (int) weight.size(2);
         if (groupChannels * groups != channels || outChannels % groups != 0)
-            throw new IllegalArgumentException("weight " + java.util.Arrays.toString(weight.shape()) + " does not fit "
+            throw new IllegalArgumentException("weight " + Arrays.toString(weight.shape()) + " does not fit "
                     + channels + " input channels in " + groups + " groups");
         int outHeight = (height + 2 * padding - k) / stride + 1, outWidth = (width + 2 * padding - k) / stride + 1;
         int outPerGroup = outChannels / groups;
@@ -76,9 +77,9 @@ public final class NaiveConvolution {
         int outChannels = (int) weight.size(0), groupChannels = (int) weight.size(1), k = (int) weight.size(2);
         int outHeight = (height + 2 * padding - k) / stride + 1, outWidth = (width + 2 * padding - k) / stride + 1;
         long[] expected = {n, outChannels, outHeight, outWidth};
-        if (!java.util.Arrays.equals(gradOutput.shape(), expected))
-            throw new IllegalArgumentException("dL/dy is " + java.util.Arrays.toString(gradOutput.shape())
-                    + ", the convolution's output is " + java.util.Arrays.toString(expected));
+        if (!Arrays.equals(gradOutput.shape(), expected))
+            throw new IllegalArgumentException("dL/dy is " + Arrays.toString(gradOutput.shape())
+                    + ", the convolution's output is " + Arrays.toString(expected));
         int outPerGroup = outChannels / groups;
 
         double[] x = values(input), w = values(weight), dy = values(gradOutput);

@@ -3,6 +3,7 @@ package io.github.alexlab.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * Flatten in plain loops, forward and backward: every number is copied by its index. {@link Flatten}
@@ -33,10 +34,10 @@ public final class NaiveFlatten {
     /** dL/dx [N, C, H, W] for dL/dy = gradOutput [N, C*H*W], in gradOutput's data type. */
     public static INDArray backward(long[] inputShape, INDArray gradOutput) {
         if (inputShape.length != 4)
-            throw new IllegalArgumentException("the input shape must be [N, C, H, W], got " + java.util.Arrays.toString(inputShape));
+            throw new IllegalArgumentException("the input shape must be [N, C, H, W], got " + Arrays.toString(inputShape));
         int n = (int) inputShape[0], c = (int) inputShape[1], h = (int) inputShape[2], w = (int) inputShape[3];
         if (gradOutput.rank() != 2 || gradOutput.size(0) != n || gradOutput.size(1) != (long) c * h * w)
-            throw new IllegalArgumentException("dL/dy is " + java.util.Arrays.toString(gradOutput.shape())
+            throw new IllegalArgumentException("dL/dy is " + Arrays.toString(gradOutput.shape())
                     + ", the flattened output is [" + n + ", " + (long) c * h * w + "]");
         double[] dx = new double[n * c * h * w];
         for (int e = 0; e < n; e++)
@@ -49,6 +50,6 @@ public final class NaiveFlatten {
 
     private static void require4d(INDArray a, String what) {
         if (a.rank() != 4)
-            throw new IllegalArgumentException(what + " must be [N, C, H, W], got " + java.util.Arrays.toString(a.shape()));
+            throw new IllegalArgumentException(what + " must be [N, C, H, W], got " + Arrays.toString(a.shape()));
     }
 }

@@ -3,6 +3,7 @@ package io.github.alexlab.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * The fully connected layer as the formula reads, in plain loops, forward and backward: slow, but
@@ -43,7 +44,7 @@ public final class NaiveLinear {
     public static Gradients backward(INDArray x, INDArray weight, INDArray gradOutput) {
         int n = (int) x.size(0), in = (int) weight.size(0), out = (int) weight.size(1);
         if (gradOutput.size(0) != n || gradOutput.size(1) != out)
-            throw new IllegalArgumentException("dL/dy is " + java.util.Arrays.toString(gradOutput.shape())
+            throw new IllegalArgumentException("dL/dy is " + Arrays.toString(gradOutput.shape())
                     + ", the layer's output is [" + n + ", " + out + "]");
         double[] xs = values(x), w = values(weight), dy = values(gradOutput);
         double[] dx = new double[n * in], dw = new double[in * out], db = new double[out];

@@ -1,5 +1,6 @@
 package io.github.alexlab.nn;
 
+import io.github.alexlab.cuda.CudaException;
 import io.github.alexlab.cuda.Cudnn;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.GpuArray;
@@ -8,6 +9,7 @@ import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * A trainable tensor and the gradient of the loss with respect to it (same shape).
@@ -136,9 +138,9 @@ public final class Parameter {
 
     /** Fixes the entries where {@code mask} is 0 at zero; they no longer count as parameters. */
     public void setMask(INDArray mask) {
-        if (!java.util.Arrays.equals(mask.shape(), value.shape()))
-            throw new IllegalArgumentException(name + ": mask shape " + java.util.Arrays.toString(mask.shape())
-                    + " differs from the parameter's " + java.util.Arrays.toString(value.shape()));
+        if (!Arrays.equals(mask.shape(), value.shape()))
+            throw new IllegalArgumentException(name + ": mask shape " + Arrays.toString(mask.shape())
+                    + " differs from the parameter's " + Arrays.toString(value.shape()));
         this.mask = mask.castTo(value.dataType());
         value.muli(this.mask);
     }
@@ -157,16 +159,16 @@ public final class Parameter {
 
     public void zeroGradient() {
         if (gradientOnGpu != null)
-            io.github.alexlab.cuda.CudaException.check(cudart.cudaMemset(gradientOnGpu.pointer(), 0, gradientOnGpu.bytes()), "cudaMemset(" + name + " gradient)");
+            CudaException.check(cudart.cudaMemset(gradientOnGpu.pointer(), 0, gradientOnGpu.bytes()), "cudaMemset(" + name + " gradient)");
         else
             gradient.assign(0);
     }
 
     /** Replaces the value (same shape), e.g. weights loaded from a file; masked entries stay zero. */
     public void set(INDArray newValue) {
-        if (!java.util.Arrays.equals(newValue.shape(), value.shape()))
-            throw new IllegalArgumentException(name + ": expected shape " + java.util.Arrays.toString(value.shape())
-                    + ", got " + java.util.Arrays.toString(newValue.shape()));
+        if (!Arrays.equals(newValue.shape(), value.shape()))
+            throw new IllegalArgumentException(name + ": expected shape " + Arrays.toString(value.shape())
+                    + ", got " + Arrays.toString(newValue.shape()));
         value.assign(newValue);
         if (mask != null)
             value.muli(mask);
@@ -187,6 +189,6 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return name + " " + java.util.Arrays.toString(value.shape()) + " " + value.dataType();
+        return name + " " + Arrays.toString(value.shape()) + " " + value.dataType();
     }
 }

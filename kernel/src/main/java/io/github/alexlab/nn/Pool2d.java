@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What max and average pooling share: k x k windows every {@code stride} pixels, no padding, no
@@ -107,7 +108,7 @@ abstract class Pool2d implements Layer {
 
     @Override
     public GpuArray forward(GpuArray x) {
-        GpuBlocks.requireUsable(name, x, java.util.List.of());
+        GpuBlocks.requireUsable(name, x, List.of());
         long[] outShape = outputShape(x.shape());
         GpuArray y = gpuOutput.get(x.device(), x.dataType(), outShape);
         try (var d = new Cudnn.Descriptors()) {

@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * ReLU: y = max(0, x). AlexNet's choice over tanh (2012, section 3.1): it does not saturate, so
@@ -49,7 +51,7 @@ public final class ReLU implements Layer {
         if (input == null)
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(input))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(input.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(input.shape()), gradOutput.shape());
         // g * step(x), step(x) = 1 where x > 0, else 0. Two vectorised passes: libnd4j's one-pass relu_bp
         // calls a function per number and is about two and a half times slower.
         INDArray gradInput = Nd4j.createUninitialized(input.dataType(), input.shape());
@@ -61,7 +63,7 @@ public final class ReLU implements Layer {
 
     @Override
     public GpuArray forward(GpuArray input) {
-        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuBlocks.requireUsable(name, input, List.of());
         gpuInput = input;
         GpuArray y = gpuOutput.like(input);
         try (var d = new Cudnn.Descriptors()) {

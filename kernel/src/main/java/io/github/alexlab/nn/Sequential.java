@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import tech.tablesaw.api.Table;
 
 /**
  * Blocks one after the other: the output of each is the input of the next. AlexNet is one long
@@ -198,7 +199,7 @@ public final class Sequential implements Layer {
     }
 
     /** The per-layer table for an input shape: shapes, parameters, multiply-adds, memory (see {@link LayerTable}). */
-    public tech.tablesaw.api.Table summary(long... inputShape) {
+    public Table summary(long... inputShape) {
         return LayerTable.of(this, inputShape);
     }
 

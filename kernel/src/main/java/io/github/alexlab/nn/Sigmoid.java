@@ -6,6 +6,8 @@ import io.github.alexlab.tensor.GpuBuffer;
 import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Logistic sigmoid: y = 1 / (1 + e^-x), squashing any number into (0, 1). Saturates at both
@@ -47,7 +49,7 @@ public final class Sigmoid implements Layer {
         if (output == null)
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(output))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(output.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(output.shape()), gradOutput.shape());
         return gradOutput.mul(output).muli(output.rsub(1));
     }
 
@@ -55,7 +57,7 @@ public final class Sigmoid implements Layer {
 
     @Override
     public GpuArray forward(GpuArray input) {
-        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuBlocks.requireUsable(name, input, List.of());
         GpuArray y = gpuOutput.like(input);
         try (var d = new Cudnn.Descriptors()) {
             var shape = d.tensor(input.shape());

@@ -6,6 +6,8 @@ import io.github.alexlab.tensor.GpuBuffer;
 import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Softmax over the classes: y[k] = e^x[k] / sum_j e^x[j], for each row of [N, K]. Turns AlexNet's
@@ -58,7 +60,7 @@ public final class Softmax implements Layer {
         if (output == null)
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(output))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(output.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(output.shape()), gradOutput.shape());
         INDArray dot = gradOutput.mul(output).sum(true, 1); // [N, 1]: sum_k g[k] y[k] per row
         return gradOutput.subColumnVector(dot).muli(output);
     }
@@ -67,7 +69,7 @@ public final class Softmax implements Layer {
 
     @Override
     public GpuArray forward(GpuArray input) {
-        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuBlocks.requireUsable(name, input, List.of());
         outputShape(input.shape());
         GpuArray y = gpuOutput.like(input);
         try (var d = new Cudnn.Descriptors()) {

@@ -60,7 +60,7 @@ public final class Stepper implements HtmlView {
     public Step next() {
         if (!hasNext())
             throw new NoSuchElementException("all " + model.layers().size() + " layers of " + model.name()
-                    + " have run; the output has shape " + java.util.Arrays.toString(current.shape()));
+                    + " have run; the output has shape " + Arrays.toString(current.shape()));
         Layer layer = model.layers().get(position);
         long[] inputShape = current.shape();
         Step step;

@@ -6,6 +6,8 @@ import io.github.alexlab.tensor.GpuBuffer;
 import org.bytedeco.cuda.global.cudnn;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Scaled tanh: y = A tanh(S x). Plain tanh has A = S = 1.
@@ -64,7 +66,7 @@ public final class Tanh implements Layer {
         if (t == null)
             throw new IllegalStateException(name + ": backward before forward");
         if (!gradOutput.equalShapes(t))
-            throw new ShapeException(name + " backward", java.util.Arrays.toString(t.shape()), gradOutput.shape());
+            throw new ShapeException(name + " backward", Arrays.toString(t.shape()), gradOutput.shape());
         INDArray derivative = t.mul(t).rsubi(1).muli(amplitude * slope);
         return gradOutput.mul(derivative);
     }
@@ -73,7 +75,7 @@ public final class Tanh implements Layer {
 
     @Override
     public GpuArray forward(GpuArray input) {
-        GpuBlocks.requireUsable(name, input, java.util.List.of());
+        GpuBlocks.requireUsable(name, input, List.of());
         GpuArray tanh = gpuTanh.like(input), y = gpuOutput.like(input);
         try (var d = new Cudnn.Descriptors(); var s = Cudnn.scalar(slope); var a = Cudnn.scalar(amplitude)) {
             var shape = d.tensor(input.shape());

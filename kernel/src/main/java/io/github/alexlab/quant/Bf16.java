@@ -2,6 +2,7 @@ package io.github.alexlab.quant;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * bfloat16 ("brain float", Google 2018): the upper 16 bits of a float. 1 sign bit, the float's 8
@@ -47,6 +48,6 @@ public final class Bf16 {
         float[] values = x.castTo(DataType.FLOAT).dup().data().asFloat();
         for (int i = 0; i < values.length; i++)
             values[i] = round(values[i]);
-        return org.nd4j.linalg.factory.Nd4j.create(values, x.shape(), 'c');
+        return Nd4j.create(values, x.shape(), 'c');
     }
 }

@@ -6,6 +6,7 @@ import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Linear;
 import io.github.alexlab.nn.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +64,7 @@ public final class Calibration {
             INDArray x = batch.images();
             long take = Math.min(x.size(0), maxImages - seen);
             if (take < x.size(0))
-                x = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, take)).dup();
+                x = x.get(NDArrayIndex.interval(0, take)).dup();
             for (Layer layer : layers) {
                 if (quantizable(layer))
                     sink.accept(layer.name(), x);

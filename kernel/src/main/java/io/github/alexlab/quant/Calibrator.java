@@ -1,5 +1,6 @@
 package io.github.alexlab.quant;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -77,7 +78,7 @@ public interface Calibrator {
 
         @Override
         public String name() {
-            return String.format(Locale.ROOT, "percentile %s%%", new java.math.BigDecimal(Double.toString(percent)).stripTrailingZeros().toPlainString());
+            return String.format(Locale.ROOT, "percentile %s%%", new BigDecimal(Double.toString(percent)).stripTrailingZeros().toPlainString());
         }
     }
 }

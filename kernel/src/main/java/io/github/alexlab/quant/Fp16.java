@@ -2,6 +2,7 @@ package io.github.alexlab.quant;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * IEEE 754 half precision (binary16), written out by hand: 1 sign bit, 5 exponent bits (bias 15),
@@ -87,6 +88,6 @@ public final class Fp16 {
         float[] values = x.castTo(DataType.FLOAT).dup().data().asFloat();
         for (int i = 0; i < values.length; i++)
             values[i] = round(values[i]);
-        return org.nd4j.linalg.factory.Nd4j.create(values, x.shape(), 'c');
+        return Nd4j.create(values, x.shape(), 'c');
     }
 }

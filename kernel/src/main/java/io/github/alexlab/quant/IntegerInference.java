@@ -15,7 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A quantized network computed the way integer hardware does it (inference only):
@@ -39,7 +42,7 @@ public final class IntegerInference implements Layer {
     private final QuantizedModel model;
     private final List<Layer> layers;
     private final Device device; // where the int8 products run: our Java loops on the CPU, cuBLAS on a GPU
-    private final java.util.Map<String, INDArray> inputCodes = new java.util.LinkedHashMap<>();
+    private final Map<String, INDArray> inputCodes = new LinkedHashMap<>();
 
     IntegerInference(QuantizedModel model) {
         this(model, Device.cpu());
@@ -171,8 +174,8 @@ public final class IntegerInference implements Layer {
             int rowsPerGroup = c / groups * k * k, outPerGroup = conv.outChannels() / groups, columns = cols.length / (c * k * k);
             acc = new int[conv.outChannels() * columns];
             for (int g = 0; g < groups; g++) { // each group: its filters x its channels' rows of the columns
-                byte[] wg = java.util.Arrays.copyOfRange(w, g * outPerGroup * rowsPerGroup, (g + 1) * outPerGroup * rowsPerGroup);
-                byte[] cg = java.util.Arrays.copyOfRange(cols, g * rowsPerGroup * columns, (g + 1) * rowsPerGroup * columns);
+                byte[] wg = Arrays.copyOfRange(w, g * outPerGroup * rowsPerGroup, (g + 1) * outPerGroup * rowsPerGroup);
+                byte[] cg = Arrays.copyOfRange(cols, g * rowsPerGroup * columns, (g + 1) * rowsPerGroup * columns);
                 int[] part = multiply(wg, cg, outPerGroup, rowsPerGroup, columns);
                 System.arraycopy(part, 0, acc, g * outPerGroup * columns, part.length);
             }

@@ -3,6 +3,7 @@ package io.github.alexlab.quant;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * Fake quantization and its straight-through estimator in plain loops, from the raw numbers (scale,
@@ -33,9 +34,9 @@ public final class NaiveFakeQuantize {
 
     /** dL/dx for dL/dQ(x) = gradOutput: passed through inside the clipping range, 0 outside. */
     public static INDArray backward(INDArray x, INDArray gradOutput, double scale, int zeroPoint, int qmin, int qmax) {
-        if (!java.util.Arrays.equals(x.shape(), gradOutput.shape()))
-            throw new IllegalArgumentException("dL/dy is " + java.util.Arrays.toString(gradOutput.shape())
-                    + ", the input is " + java.util.Arrays.toString(x.shape()));
+        if (!Arrays.equals(x.shape(), gradOutput.shape()))
+            throw new IllegalArgumentException("dL/dy is " + Arrays.toString(gradOutput.shape())
+                    + ", the input is " + Arrays.toString(x.shape()));
         double low = (qmin - zeroPoint) * scale, high = (qmax - zeroPoint) * scale;
         double[] v = values(x), g = values(gradOutput);
         for (int i = 0; i < v.length; i++)
@@ -51,7 +52,7 @@ public final class NaiveFakeQuantize {
     public static INDArray weightsPerChannel(INDArray weight, int bits, int channelAxis) {
         if (channelAxis != 0 && !(channelAxis == 1 && weight.rank() == 2))
             throw new IllegalArgumentException("output channels are dimension 0, or 1 of a matrix; got " + channelAxis
-                    + " for " + java.util.Arrays.toString(weight.shape()));
+                    + " for " + Arrays.toString(weight.shape()));
         int channels = (int) weight.size(channelAxis), qmax = (1 << (bits - 1)) - 1;
         double[] w = values(weight), largest = new double[channels];
         for (int i = 0; i < w.length; i++)

@@ -7,6 +7,7 @@ import io.github.alexlab.nn.Parameter;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -88,7 +89,7 @@ public final class QuantizedLayer implements Layer {
         if (recipe.perChannel()) // Quantizer.perChannel slices dimension 0: a Linear's outputs are its columns
             q = Quantizer.perChannel(recipe.weightBits(), channelAxis == 0 ? w : w.transpose());
         else
-            java.util.Arrays.fill(q, Quantizer.symmetric(recipe.weightBits(), positive(w.amaxNumber().doubleValue())));
+            Arrays.fill(q, Quantizer.symmetric(recipe.weightBits(), positive(w.amaxNumber().doubleValue())));
         double[] v = w.data().asDouble();
         int[] codes = new int[v.length];
         for (int i = 0; i < v.length; i++)

@@ -4,10 +4,13 @@ import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Parameter;
 import io.github.alexlab.nn.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,7 +97,7 @@ public final class QuantizedModel implements Layer {
         network.train(false);
         for (Layer l : network.layers()) {
             if (l instanceof FakeQuantize fq && fq.name().equals(name + " input") && fq.quantizer() != null)
-                return org.nd4j.linalg.factory.Nd4j.createFromArray(fq.quantizer().quantize(x)).castTo(x.dataType()).reshape(x.shape());
+                return Nd4j.createFromArray(fq.quantizer().quantize(x)).castTo(x.dataType()).reshape(x.shape());
             x = l.forward(x);
         }
         throw new IllegalArgumentException("'" + name + "' has no integer input quantizer in " + network.name());
@@ -160,7 +163,7 @@ public final class QuantizedModel implements Layer {
 
     /** x to 4 significant digits, for tables. */
     private static double significant(double x) {
-        return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).doubleValue();
+        return new BigDecimal(x).round(new MathContext(4)).doubleValue();
     }
 
     // ---- the Layer: everything goes to the network ----------------------------------------------

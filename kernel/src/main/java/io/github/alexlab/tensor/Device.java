@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Where numbers live and work is done: the CPU (ND4J arrays in host memory) or one NVIDIA GPU.
@@ -114,7 +115,7 @@ public final class Device {
     }
 
     private static long physicalMemory() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getTotalMemorySize() : -1;
     }
 

@@ -12,6 +12,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +76,7 @@ public final class Evaluation implements HtmlView {
     private void count(INDArray probabilities, INDArray labels) {
         if (classNames == null) {
             String[] names = new String[(int) probabilities.size(1)];
-            java.util.Arrays.setAll(names, String::valueOf);
+            Arrays.setAll(names, String::valueOf);
             start(List.of(names));
         }
         int n = (int) labels.length(), k = classNames.size();

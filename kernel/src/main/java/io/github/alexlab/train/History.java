@@ -9,6 +9,7 @@ import tech.tablesaw.api.Table;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
@@ -83,7 +84,7 @@ public final class History {
                 column("train accuracy", Epoch::trainAccuracy, x -> Numbers.percent(x, 2)),
                 column("test loss", Epoch::testLoss, x -> Numbers.significant(x, 4)),
                 column("test accuracy", Epoch::testAccuracy, x -> Numbers.percent(x, 2)),
-                column("seconds", Epoch::seconds, x -> String.format(java.util.Locale.ROOT, "%.1f", x)));
+                column("seconds", Epoch::seconds, x -> String.format(Locale.ROOT, "%.1f", x)));
         return t;
     }
 
@@ -115,7 +116,7 @@ public final class History {
     public String toString() {
         Epoch e = last();
         return name + ": " + epochs.size() + " epochs" + (interrupted ? " (interrupted after " + steps + " steps)" : "")
-                + (e == null ? "" : String.format(java.util.Locale.ROOT, ", last: train loss %.4f, train accuracy %.3f, test accuracy %.3f",
+                + (e == null ? "" : String.format(Locale.ROOT, ", last: train loss %.4f, train accuracy %.3f, test accuracy %.3f",
                 e.trainLoss(), e.trainAccuracy(), e.testAccuracy()));
     }
 }

@@ -3,6 +3,7 @@ package io.github.alexlab.train;
 import io.github.alexlab.nn.Parameter;
 import io.github.alexlab.tensor.Blas;
 import io.github.alexlab.tensor.GpuArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
@@ -184,8 +185,8 @@ public final class SGD {
             v.close();
         }
         INDArray host = velocities.get(i);
-        v = host != null ? GpuArray.of(host.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), p.device(), p.name() + " velocity")
-                : GpuArray.of(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, p.valueOnGpu().shape()), p.device(), p.name() + " velocity");
+        v = host != null ? GpuArray.of(host.castTo(DataType.FLOAT), p.device(), p.name() + " velocity")
+                : GpuArray.of(Nd4j.zeros(DataType.FLOAT, p.valueOnGpu().shape()), p.device(), p.name() + " velocity");
         gpuVelocities.set(i, v);
         velocities.set(i, null);
         return v;

@@ -7,6 +7,7 @@ import io.github.alexlab.viz.Charts;
 import io.github.alexlab.viz.HtmlView;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.function.IntConsumer;
 
@@ -198,7 +199,7 @@ public final class Trainer {
     private void setScheduledRate(double epoch, History history) {
         double rate = schedule.rate(epoch);
         if (rate == 0 && optimizer.learningRate() != 0 && !quiet)
-            System.err.printf(java.util.Locale.ROOT, "note: the learning-rate schedule %s is at 0 from epoch %d of this run:"
+            System.err.printf(Locale.ROOT, "note: the learning-rate schedule %s is at 0 from epoch %d of this run:"
                     + " these steps leave the weights as they are. To train further, give the trainer a new schedule"
                     + " (trainer.schedule(...)).%n", schedule, (int) epoch + 1);
         optimizer.setLearningRate(rate);

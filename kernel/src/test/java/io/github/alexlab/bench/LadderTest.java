@@ -1,5 +1,6 @@
 package io.github.alexlab.bench;
 
+import io.github.alexlab.cuda.Cuda;
 import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.Flatten;
 import io.github.alexlab.nn.Linear;
@@ -39,7 +40,7 @@ class LadderTest {
         assertEquals(Units.round3(ladder.rung(7).measurement().gflops()), table.doubleColumn("% of peak").get(6));
         assertTrue(ladder.bestHandWritten().number() <= 6);
         assertTrue(ladder.chart().png().length > 1000);
-        if (!io.github.alexlab.cuda.Cuda.available())
+        if (!Cuda.available())
             assertTrue(ladder.gpuNote().startsWith("GPU rungs need a GPU: "), ladder.gpuNote());
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,7 @@ class MatmulLadderTest {
         for (int r = 0; r < RUNGS.length; r++) {
             float[][] c = new float[n][n];
             for (float[] row : c)
-                java.util.Arrays.fill(row, 123f); // every rung must overwrite C, not add to it
+                Arrays.fill(row, 123f); // every rung must overwrite C, not add to it
             RUNGS[r].multiply(a, b, c);
             double error = 0, norm = 0;
             for (int i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 package io.github.alexlab.bench;
 
+import io.github.alexlab.tensor.Device;
 import io.github.alexlab.viz.Units;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class MeasureTest {
 
     @Test
     void ratesComeFromTheMedianAndTheCountedWork() {
-        Measurement m = new Measurement("known", io.github.alexlab.tensor.Device.cpu(), new double[]{0.5, 0.1, 0.2, 9.0}, 4e9, 1e9);
+        Measurement m = new Measurement("known", Device.cpu(), new double[]{0.5, 0.1, 0.2, 9.0}, 4e9, 1e9);
         assertEquals(0.35, m.median(), 1e-12);
         assertEquals(0.1, m.min());
         assertEquals(9.0, m.max());

@@ -1,5 +1,6 @@
 package io.github.alexlab.cuda;
 
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.Launcher;
@@ -9,7 +10,9 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import java.io.IOException;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,18 +35,18 @@ public final class GpuTestLauncher {
     private static final List<Class<? extends Annotation>> MARKS = List.of(RequiresCuda.class, RequiresNvrtc.class);
 
     /** Whether a class file names one of the marks (as a descriptor in its constant pool). */
-    private static boolean mentionsAMark(Path classFile) throws java.io.IOException {
+    private static boolean mentionsAMark(Path classFile) throws IOException {
         String bytes = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);
         return MARKS.stream().anyMatch(mark -> bytes.contains("L" + mark.getName().replace('.', '/') + ";"));
     }
 
-    private static boolean marked(java.lang.reflect.AnnotatedElement element) {
+    private static boolean marked(AnnotatedElement element) {
         return MARKS.stream().anyMatch(element::isAnnotationPresent);
     }
 
     public static void main(String[] args) throws Exception {
         Path classes = Path.of(GpuTestLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<org.junit.platform.engine.DiscoverySelector> selectors = new ArrayList<>();
+        List<DiscoverySelector> selectors = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(f -> f.toString().endsWith("Test.class")).sorted().toList()) {
                 // Only classes that mention a mark are loaded: the others may need modules that a

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ class DataLoaderTest {
     void gatherCopiesTheRightImagesFromViewsAndCopies() {
         INDArray all = Nd4j.rand(DataType.FLOAT, 50, 2, 3, 4);
         int[] rows = {7, 0, 33, 7, 12};
-        INDArray view = all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 50)); // starts 10 images in
+        INDArray view = all.get(NDArrayIndex.interval(10, 50)); // starts 10 images in
         INDArray fortran = all.dup('f'), doubles = all.castTo(DataType.DOUBLE);
         for (int k = 0; k < rows.length; k++) {
             assertEquals(all.slice(rows[k]), DataLoader.gather(all, rows).slice(k));
@@ -46,11 +47,11 @@ class DataLoaderTest {
             assertEquals(all.slice(rows[k]), DataLoader.gather(fortran, rows).slice(k), "another memory order");
             assertEquals(doubles.slice(rows[k]), DataLoader.gather(doubles, rows).slice(k), "another data type");
         }
-        var outside = assertThrows(IndexOutOfBoundsException.class, () -> DataLoader.gather(all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 30)), rows));
+        var outside = assertThrows(IndexOutOfBoundsException.class, () -> DataLoader.gather(all.get(NDArrayIndex.interval(0, 30)), rows));
         assertTrue(outside.getMessage().contains("example 33 of a data set of 30"), outside.getMessage());
         INDArray labels = Nd4j.arange(50).castTo(DataType.FLOAT);
         assertArrayEquals(new float[]{7, 0, 33, 7, 12}, DataLoader.gather(labels, rows).toFloatVector());
-        assertArrayEquals(new float[]{17, 10, 43, 17, 22}, DataLoader.gather(labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(10, 50)), rows).toFloatVector());
+        assertArrayEquals(new float[]{17, 10, 43, 17, 22}, DataLoader.gather(labels.get(NDArrayIndex.interval(10, 50)), rows).toFloatVector());
     }
 
     @Test

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.github.alexlab.data.IdxFiles.*;
@@ -48,8 +51,8 @@ class FashionMnistTest {
         assertArrayEquals(new long[]{2000, 1, 28, 28}, train.images().shape());
         assertArrayEquals(new long[]{2000}, train.labels().shape());
         assertArrayEquals(new long[]{1000, 1, 28, 28}, test.images().shape());
-        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, train.images().dataType());
-        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, train.labels().dataType());
+        assertEquals(DataType.FLOAT, train.images().dataType());
+        assertEquals(DataType.FLOAT, train.labels().dataType());
         assertEquals(0.0, train.images().minNumber().doubleValue(), 0);
         assertEquals(1.0, train.images().maxNumber().doubleValue(), 0);
         // Fashion-MNIST's mean pixel is about 0.286
@@ -74,7 +77,7 @@ class FashionMnistTest {
         // the subset is the head of the full set
         FashionMnist small = FashionMnist.load(bundled());
         assertEquals(small.train().images().getDouble(1999, 0, 14, 14), data.train().images().getDouble(1999, 0, 14, 14), 0);
-        assertEquals(small.test().labels(), data.test().labels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1000)));
+        assertEquals(small.test().labels(), data.test().labels().get(NDArrayIndex.interval(0, 1000)));
     }
 
     @Test
@@ -236,7 +239,7 @@ class FashionMnistTest {
             assertFalse(Files.exists(cache.resolve(corrupt)));
             try (Stream<Path> files = Files.list(cache)) {
                 assertEquals(Set.of(FashionMnist.TRAIN_IMAGES + ".gz"),
-                        files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                        files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
                         "the verified file stays, the rejected one and its temporary file are gone");
             }
         } finally {

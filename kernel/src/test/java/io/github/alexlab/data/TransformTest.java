@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.HashSet;
 import java.util.Random;
@@ -130,8 +131,8 @@ class TransformTest {
         var shift = out.sub(rgb);
         for (int i = 0; i < 2; i++) {
             for (int c = 0; c < 3; c++) {
-                var channel = shift.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(c));
+                var channel = shift.get(NDArrayIndex.point(i),
+                        NDArrayIndex.point(c));
                 double min = channel.minNumber().doubleValue(), max = channel.maxNumber().doubleValue();
                 assertEquals(min, max, 1e-6, "one shift for every pixel of image " + i + " channel " + c);
                 assertNotEquals(0, min, "the shift is not zero");

@@ -1,5 +1,6 @@
 package io.github.alexlab.models;
 
+import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.GradientCheck;
 import io.github.alexlab.nn.LayerTable;
 import io.github.alexlab.nn.Sequential;
@@ -76,7 +77,7 @@ class ModelsTest {
         Sequential alex = AlexNet.singleTower(3, 224, 1000);
         long[] expectedWeights = {34_848, 614_400, 884_736, 1_327_104, 884_736};
         for (int i = 0; i < 5; i++) {
-            var conv = (io.github.alexlab.nn.Conv2d) alex.get("conv" + (i + 1));
+            var conv = (Conv2d) alex.get("conv" + (i + 1));
             assertEquals(expectedWeights[i], conv.weight().value().length(), "conv" + (i + 1));
         }
     }

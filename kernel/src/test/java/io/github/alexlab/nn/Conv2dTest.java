@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
 
@@ -131,9 +132,9 @@ public class Conv2dTest {
         // A channel slice of a bigger batch and a transposed image: not laid out as plain NCHW in memory.
         Conv2d conv = new Conv2d("conv", 3, 4, 3, 2, 1, 1);
         INDArray big = Nd4j.randn(DataType.FLOAT, 2, 5, 9, 8);
-        for (INDArray x : new INDArray[]{big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 4)), big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3)).permute(0, 1, 3, 2)}) {
+        for (INDArray x : new INDArray[]{big.get(NDArrayIndex.all(),
+                NDArrayIndex.interval(1, 4)), big.get(NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 3)).permute(0, 1, 3, 2)}) {
             INDArray slow = NaiveConvolution.forward(x, conv.weight().value(), conv.bias().value(), 2, 1, 1);
             assertTrue(conv.forward(x).sub(slow).amaxNumber().doubleValue() < 1e-5 * slow.amaxNumber().doubleValue());
         }

@@ -1,5 +1,6 @@
 package io.github.alexlab.nn;
 
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,7 +25,7 @@ class CpuEngineTest {
         // runs with and without -Dalexlab.onednn=false), else the portable one.
         assertEquals(CpuEngine.bestBuild(), CpuEngine.loadedBuild(),
                 "chose " + CpuEngine.bestBuild() + " (" + CpuEngine.EXTENSION_PROPERTY + "=" + System.getProperty(CpuEngine.EXTENSION_PROPERTY)
-                        + "), loaded " + org.bytedeco.javacpp.Loader.getLoadedLibraries());
+                        + "), loaded " + Loader.getLoadedLibraries());
         assertTrue(CpuEngine.describe().startsWith("ND4J"), CpuEngine.describe());
     }
 

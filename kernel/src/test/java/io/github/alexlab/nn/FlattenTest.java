@@ -2,6 +2,7 @@ package io.github.alexlab.nn;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -44,7 +45,7 @@ class FlattenTest {
         for (DataType type : new DataType[]{DataType.FLOAT, DataType.DOUBLE}) {
             var flatten = new Flatten("flatten");
             // a contiguous input and a permuted view, whose reshape must copy
-            for (var x : new org.nd4j.linalg.api.ndarray.INDArray[]{Nd4j.randn(type, 3, 4, 2, 5), Nd4j.randn(type, 3, 2, 4, 5).permute(0, 2, 1, 3)}) {
+            for (var x : new INDArray[]{Nd4j.randn(type, 3, 4, 2, 5), Nd4j.randn(type, 3, 2, 4, 5).permute(0, 2, 1, 3)}) {
                 var y = flatten.forward(x);
                 var dy = Nd4j.randn(type, y.shape());
                 Conv2dTest.assertClose(NaiveFlatten.forward(x), y, type + ", y");

@@ -4,9 +4,11 @@ import io.github.alexlab.cuda.RequiresCuda;
 import io.github.alexlab.data.Batch;
 import io.github.alexlab.data.DataLoader;
 import io.github.alexlab.data.FashionMnist;
+import io.github.alexlab.models.AlexNet;
 import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.tensor.Device;
 import io.github.alexlab.tensor.GpuArray;
+import io.github.alexlab.tensor.GpuOutOfMemoryError;
 import io.github.alexlab.tensor.MemoryLedger;
 import io.github.alexlab.train.History;
 import io.github.alexlab.train.SGD;
@@ -14,7 +16,10 @@ import io.github.alexlab.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -36,7 +41,7 @@ class GpuBlocksTest {
     @Test
     void dropoutOnTheGpuDropsAboutPAndBackwardUsesTheSameMask() {
         Dropout dropout = new Dropout("drop", 0.5, 7);
-        try (GpuArray x = GpuArray.of(org.nd4j.linalg.factory.Nd4j.ones(DataType.FLOAT, 500, 1000), gpu)) {
+        try (GpuArray x = GpuArray.of(Nd4j.ones(DataType.FLOAT, 500, 1000), gpu)) {
             INDArray first = dropout.forward(x).toHost();
             INDArray gradient = dropout.backward(x).toHost();
             INDArray second = dropout.forward(x).toHost();
@@ -54,7 +59,7 @@ class GpuBlocksTest {
 
     @Test
     void alexNetOnTheGpuMatchesTheCpu() {
-        Sequential cpu = io.github.alexlab.models.AlexNet.singleTower(1, 224, 10), onGpu = io.github.alexlab.models.AlexNet.singleTower(1, 224, 10).to(gpu);
+        Sequential cpu = AlexNet.singleTower(1, 224, 10), onGpu = AlexNet.singleTower(1, 224, 10).to(gpu);
         cpu.train(false); // dropout off: its masks are random
         onGpu.train(false);
         INDArray x = GpuCheck.random(new long[]{2, 1, 224, 224}, 11);
@@ -140,7 +145,7 @@ class GpuBlocksTest {
         Layer wide = new Conv2d("wide", 1, 4096, 1).to(gpu); // a 1x1 convolution to 4,096 channels
         try (GpuArray big = GpuArray.zeros(gpu, DataType.FLOAT, 64, 1, 512, 512); // 64 MiB in, 256 GiB out
              GpuArray small = GpuArray.of(GpuCheck.random(new long[]{1, 1, 4, 4}, 9), gpu)) {
-            var e = assertThrows(io.github.alexlab.tensor.GpuOutOfMemoryError.class, () -> wide.forward(big));
+            var e = assertThrows(GpuOutOfMemoryError.class, () -> wide.forward(big));
             assertTrue(e.getMessage().contains("wide output"), "names the buffer: " + e.getMessage());
             assertArrayEquals(new long[]{1, 4096, 4, 4}, wide.forward(small).shape(), "the same block works with a batch that fits");
         } finally {
@@ -170,8 +175,8 @@ class GpuBlocksTest {
     private static FashionMnist data() {
         try {
             return FashionMnist.load(); // the bundled subset in a checkout
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

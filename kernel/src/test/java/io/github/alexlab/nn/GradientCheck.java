@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Random;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ public final class GradientCheck {
     private static void compare(String what, INDArray tensor, INDArray analytic, Supplier<Double> loss,
                                 int maxEntries, INDArray mask) {
         long n = tensor.length();
-        java.util.Random pick = new java.util.Random(7);
+        Random pick = new Random(7);
         INDArray flat = tensor.reshape(n); // a view: nudging it nudges the tensor
         INDArray flatGrad = analytic.reshape(n);
         for (int k = 0; k < Math.min(n, maxEntries); k++) {

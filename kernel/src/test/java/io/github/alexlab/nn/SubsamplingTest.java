@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static io.github.alexlab.nn.Conv2dTest.assertMessage;
 import static io.github.alexlab.nn.MaxPool2dTest.FOUR;
@@ -50,8 +51,8 @@ class SubsamplingTest {
         assertArrayEquals(new float[]{16, 24, 56, 64}, s.forward(x).data().asFloat());
         INDArray dx = s.backward(Nd4j.ones(DataType.FLOAT, 1, 1, 2, 2));
         assertEquals(16, dx.sumNumber().doubleValue(), 1e-6);
-        assertEquals(0, dx.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(4)).sumNumber().doubleValue());
+        assertEquals(0, dx.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.point(4)).sumNumber().doubleValue());
     }
 
     @Test

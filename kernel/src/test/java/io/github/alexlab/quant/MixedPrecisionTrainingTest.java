@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,7 +30,7 @@ class MixedPrecisionTrainingTest {
     private static FashionMnist data;
 
     @BeforeAll
-    static void loadTheBundledSubset() throws java.io.IOException {
+    static void loadTheBundledSubset() throws IOException {
         data = FashionMnist.load();
     }
 

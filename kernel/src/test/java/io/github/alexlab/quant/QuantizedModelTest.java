@@ -4,6 +4,7 @@ import io.github.alexlab.data.Batch;
 import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.Flatten;
+import io.github.alexlab.nn.Init;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Linear;
 import io.github.alexlab.nn.MaxPool2d;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,13 +27,13 @@ class QuantizedModelTest {
     /** conv -> ReLU -> max-pool -> flatten -> fc -> ReLU -> fc: every kind of block the integer path meets. */
     private static Sequential smallNetwork(long seed) {
         return new Sequential("small",
-                new Conv2d("conv", 2, 4, 3, 1, 1, 1).initialize(io.github.alexlab.nn.Init.he(), io.github.alexlab.nn.Init.gaussian(0.1), seed),
+                new Conv2d("conv", 2, 4, 3, 1, 1, 1).initialize(Init.he(), Init.gaussian(0.1), seed),
                 new ReLU("relu"),
                 new MaxPool2d("pool", 2, 2),
                 new Flatten("flatten"),
-                new Linear("fc1", 4 * 4 * 4, 12).initialize(io.github.alexlab.nn.Init.he(), io.github.alexlab.nn.Init.gaussian(0.1), seed + 1),
+                new Linear("fc1", 4 * 4 * 4, 12).initialize(Init.he(), Init.gaussian(0.1), seed + 1),
                 new ReLU("relu2"),
-                new Linear("fc2", 12, 5).initialize(io.github.alexlab.nn.Init.xavier(), io.github.alexlab.nn.Init.gaussian(0.1), seed + 2));
+                new Linear("fc2", 12, 5).initialize(Init.xavier(), Init.gaussian(0.1), seed + 2));
     }
 
     private static INDArray images(long seed, int n) {
@@ -97,8 +99,8 @@ class QuantizedModelTest {
         byte[] x = {1, 2, 3, 4}; // one 2x2 image
         byte[] cols = IntegerKernels.im2col(x, 1, 1, 2, 2, 2, 1, 1); // 2x2 kernel, padding 1: 3x3 outputs
         // row (u=0, v=0) sees x[i-1, j-1]: only the last four outputs see pixels
-        assertArrayEquals(new byte[]{0, 0, 0, 0, 1, 2, 0, 3, 4}, java.util.Arrays.copyOfRange(cols, 0, 9));
-        assertArrayEquals(new byte[]{1, 2, 0, 3, 4, 0, 0, 0, 0}, java.util.Arrays.copyOfRange(cols, 27, 36));
+        assertArrayEquals(new byte[]{0, 0, 0, 0, 1, 2, 0, 3, 4}, Arrays.copyOfRange(cols, 0, 9));
+        assertArrayEquals(new byte[]{1, 2, 0, 3, 4, 0, 0, 0, 0}, Arrays.copyOfRange(cols, 27, 36));
     }
 
     @Test

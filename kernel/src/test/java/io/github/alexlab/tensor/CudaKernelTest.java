@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -146,7 +147,7 @@ class CudaKernelTest {
             blockSums.launch(CudaKernel.Dim3.of(blocks), CudaKernel.Dim3.of(256), 256 * Float.BYTES, n, gx, sums);
             INDArray onGpu = sums.toHost();
             for (int b = 0; b < blocks; b++) {
-                double expected = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b * 256, Math.min(n, (b + 1) * 256))).sumNumber().doubleValue();
+                double expected = x.get(NDArrayIndex.interval(b * 256, Math.min(n, (b + 1) * 256))).sumNumber().doubleValue();
                 assertEquals(expected, onGpu.getDouble(b), 1e-3, "block " + b);
             }
             transpose.launch(CudaKernel.Dim3.of(CudaKernel.blocksFor(53, 16), CudaKernel.blocksFor(37, 16)), CudaKernel.Dim3.of(16, 16), 0, 37, 53, ga, gt);

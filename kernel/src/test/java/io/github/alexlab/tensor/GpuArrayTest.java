@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -32,7 +33,7 @@ class GpuArrayTest {
         }
         // A view (a transposed slice) goes up as its own numbers, row-major.
         INDArray big = Nd4j.rand(DataType.FLOAT, 6, 4);
-        INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5)).transpose();
+        INDArray view = big.get(NDArrayIndex.interval(1, 5)).transpose();
         try (GpuArray a = GpuArray.of(view, gpu)) {
             assertEquals(view, a.toHost());
         }

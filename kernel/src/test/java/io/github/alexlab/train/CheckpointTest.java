@@ -3,6 +3,7 @@ package io.github.alexlab.train;
 import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.Conv2d;
 import io.github.alexlab.nn.Flatten;
+import io.github.alexlab.nn.Init;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.nn.Linear;
 import io.github.alexlab.nn.Parameter;
@@ -226,9 +227,9 @@ class CheckpointTest {
         Checkpoint.save(model, file);
         Sequential other = new Sequential("other",
                 new Sequential("features", new Conv2d("conv1", 1, 2, 3).initialize(
-                        io.github.alexlab.nn.Init.he(), io.github.alexlab.nn.Init.constant(1), 5)),
+                        Init.he(), Init.constant(1), 5)),
                 new Flatten("flatten"),
-                new Linear("fc", 2 * 26 * 26, 3).initialize(io.github.alexlab.nn.Init.he(), io.github.alexlab.nn.Init.constant(1), 6));
+                new Linear("fc", 2 * 26 * 26, 3).initialize(Init.he(), Init.constant(1), 6));
         Checkpoint.load(other, file);
         INDArray x = Nd4j.create(DataType.FLOAT, 1, 1, 28, 28).assign(0.25);
         assertArrayEquals(bits(model.forward(x)), bits(other.forward(x)));

@@ -1,6 +1,7 @@
 package io.github.alexlab.train;
 
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -72,7 +73,7 @@ class LearningRateTest {
     void table() {
         var t = LearningRate.step(0.1, 0.5, 1).toTable(3, 4);
         assertEquals(12, t.rowCount());
-        assertEquals(java.util.List.of("epoch", "lr"), t.columnNames());
+        assertEquals(List.of("epoch", "lr"), t.columnNames());
         assertEquals(1.25, t.doubleColumn("epoch").get(5), 1e-15);
         assertEquals(0.05, t.doubleColumn("lr").get(5), 1e-15);
         assertEquals(0.025, t.doubleColumn("lr").get(11), 1e-15);

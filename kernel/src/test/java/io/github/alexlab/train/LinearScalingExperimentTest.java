@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class LinearScalingExperimentTest {
         for (int i = 0; i < n; i++) {
             labels[i] = i % 2;
             if (i % 2 == 1)
-                images.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).addi(0.5);
+                images.get(NDArrayIndex.point(i)).addi(0.5);
         }
         return new Dataset("two classes", images, Nd4j.createFromArray(labels));
     }

@@ -5,9 +5,13 @@ import io.github.alexlab.data.FashionMnist;
 import io.github.alexlab.models.LeNet5;
 import io.github.alexlab.nn.Sequential;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +24,8 @@ class TrainerTest {
     private static FashionMnist bundled() {
         try {
             return FashionMnist.load(); // the bundled subset in a checkout
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -70,7 +74,7 @@ class TrainerTest {
         assertTrue(e.accuracy() >= 0 && e.accuracy() <= 1 && Double.isFinite(e.loss()), e.toString());
     }
 
-    private static java.util.List<org.nd4j.linalg.api.ndarray.INDArray> weights(Sequential model) {
+    private static List<INDArray> weights(Sequential model) {
         return model.parameters().stream().map(p -> p.value().dup()).toList();
     }
 
@@ -79,8 +83,8 @@ class TrainerTest {
         Sequential model = LeNet5.modern();
         DataLoader train = new DataLoader(DATA.train(), 32).shuffle(3);
         SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
-        AtomicReference<java.util.List<org.nd4j.linalg.api.ndarray.INDArray>> afterLastStep = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicInteger stepsSeen = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<List<INDArray>> afterLastStep = new AtomicReference<>();
+        AtomicInteger stepsSeen = new AtomicInteger();
         Trainer trainer = new Trainer(model, sgd).quiet().afterEachStep(steps -> {
             stepsSeen.set(steps);
             afterLastStep.set(weights(model));
@@ -96,7 +100,7 @@ class TrainerTest {
         assertTrue(history.steps() > 0 && history.steps() == stepsSeen.get(), history.steps() + " vs " + stepsSeen.get());
         assertTrue(history.toString().contains("(interrupted after " + history.steps() + " steps)"), history.toString());
         assertTrue(history.toTable().name().contains("interrupted"), history.toTable().name());
-        java.util.List<org.nd4j.linalg.api.ndarray.INDArray> now = weights(model);
+        List<INDArray> now = weights(model);
         for (int i = 0; i < now.size(); i++)
             assertEquals(afterLastStep.get().get(i), now.get(i), "parameter " + i + " differs from the weights after step " + history.steps());
     }

@@ -1,6 +1,7 @@
 package io.github.alexlab.viz;
 
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYSeries;
 import org.w3c.dom.Document;
 
 import javax.imageio.ImageIO;
@@ -78,8 +79,8 @@ class ChartsTest {
                 .lines("roof", new double[]{0.1, 1, 10}, new double[]{1, 10, 10})
                 .points("kernels", new double[]{0.5, 5}, new double[]{2, 6});
         var xchart = chart.xchart();
-        assertEquals(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line, xchart.getSeriesMap().get("roof").getXYSeriesRenderStyle());
-        assertEquals(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter, xchart.getSeriesMap().get("kernels").getXYSeriesRenderStyle());
+        assertEquals(XYSeries.XYSeriesRenderStyle.Line, xchart.getSeriesMap().get("roof").getXYSeriesRenderStyle());
+        assertEquals(XYSeries.XYSeriesRenderStyle.Scatter, xchart.getSeriesMap().get("kernels").getXYSeriesRenderStyle());
         assertTrue(chart.png().length > 1000);
     }
 

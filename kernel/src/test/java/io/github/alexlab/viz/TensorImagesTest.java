@@ -3,6 +3,7 @@ package io.github.alexlab.viz;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.awt.image.BufferedImage;
 
@@ -40,7 +41,7 @@ class TensorImagesTest {
     void tilesAreNormalisedEachOnItsOwnAndAConstantTileIsMidGray() {
         var x = Nd4j.zeros(DataType.FLOAT, 2, 4, 4);
         x.putScalar(new long[]{0, 0, 0}, 1000);
-        x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(7);
+        x.get(NDArrayIndex.point(1)).assign(7);
         BufferedImage image = TensorImages.grid(x);
         int tile = 4 * 28;
         assertEquals(0xFFFFFF, image.getRGB(0, 0) & 0xFFFFFF);

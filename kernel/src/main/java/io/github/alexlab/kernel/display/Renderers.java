@@ -3,6 +3,8 @@ package io.github.alexlab.kernel.display;
 import com.google.gson.JsonObject;
 import io.github.alexlab.kernel.wire.MessageCodec;
 import io.github.alexlab.viz.Charts;
+import io.github.alexlab.viz.HtmlView;
+import io.github.alexlab.viz.Png;
 import io.github.alexlab.viz.TableView;
 import io.github.alexlab.viz.TensorView;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -39,7 +41,7 @@ public final class Renderers {
         // print every one of them.
         register(INDArray.class, "text/html", TensorView::html);
         register(INDArray.class, "text/plain", TensorView::text);
-        register(io.github.alexlab.viz.HtmlView.class, "text/html", io.github.alexlab.viz.HtmlView::toHtml);
+        register(HtmlView.class, "text/html", HtmlView::toHtml);
         register(Table.class, "text/html", TableView::html);
         register(Table.class, "text/plain", TableView::text);
         // Both a bitmap and a vector picture: frontends pick SVG where they can, PNG elsewhere.
@@ -82,6 +84,6 @@ public final class Renderers {
     }
 
     static String pngBase64(RenderedImage image) {
-        return io.github.alexlab.viz.Png.base64(image);
+        return Png.base64(image);
     }
 }

@@ -6,6 +6,7 @@ import jdk.jshell.JShellException;
 import jdk.jshell.UnresolvedReferenceException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,7 +158,7 @@ final class CellErrors {
                 same++;
             depth = same;
         }
-        return depth == 0 ? "libraries" : String.join(".", java.util.Arrays.copyOf(common, depth));
+        return depth == 0 ? "libraries" : String.join(".", Arrays.copyOf(common, depth));
     }
 
     /** "BaseNDArray.mmul": the method the cell called, without its package. */

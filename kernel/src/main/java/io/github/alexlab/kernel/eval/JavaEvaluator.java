@@ -3,6 +3,8 @@ package io.github.alexlab.kernel.eval;
 import com.google.gson.JsonObject;
 import io.github.alexlab.kernel.Notebook;
 import io.github.alexlab.train.HeedsInterrupts;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
@@ -13,6 +15,8 @@ import jdk.jshell.spi.ExecutionControl;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private final Map<String, CellErrors.Origin> origins = new ConcurrentHashMap<>();
     // The snippet behind each wrapper class ("REPL.$JShell$38"), for frames of threads a cell started;
     // guarded by itself (a dying thread may wait on it for its snippet).
-    private final Map<String, Snippet> snippetsByClass = new java.util.HashMap<>();
+    private final Map<String, Snippet> snippetsByClass = new HashMap<>();
     private volatile boolean stopRequested;
     private Runnable beforeEachSnippet = () -> {};
     // Freed when a cell exhausts the heap, so that the kernel itself still has room to answer.
@@ -133,7 +137,7 @@ public final class JavaEvaluator implements AutoCloseable {
                 if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
                         || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
                     System.err.println("note: " + describe(snippet) + " was declared, but cannot be used until "
-                            + String.join(", ", shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).toList())
+                            + String.join(", ", shell.unresolvedDependencies((DeclarationSnippet) snippet).toList())
                             + " is declared");
                 // As in IPython, a final ';' hides the value: `display(x);` shows x, not its id.
                 if (isValue(snippet) && !code.substring(piece.start(), piece.end()).stripTrailing().endsWith(";"))
@@ -161,7 +165,7 @@ public final class JavaEvaluator implements AutoCloseable {
      * does not count: JShell accepts such a method as waiting for that name.
      */
     private CellError withLaterErrors(CellError first, String code, List<SnippetSplitter.Piece> later, String cellLabel) {
-        List<String> traceback = new java.util.ArrayList<>(first.traceback());
+        List<String> traceback = new ArrayList<>(first.traceback());
         for (SnippetSplitter.Piece piece : later) {
             List<Snippet> parsed = analysis.sourceToSnippets(piece.source());
             Snippet.Kind kind = parsed.size() == 1 ? parsed.get(0).kind() : null;
@@ -170,7 +174,7 @@ public final class JavaEvaluator implements AutoCloseable {
             for (SnippetEvent event : shell.eval(CHECK_METHOD + piece.source() + "\n}")) {
                 Snippet check = event.snippet();
                 if (event.status() == Snippet.Status.REJECTED) {
-                    List<jdk.jshell.Diag> errors = shell.diagnostics(check)
+                    List<Diag> errors = shell.diagnostics(check)
                             .filter(d -> !d.getCode().startsWith("compiler.err.cant.resolve")).toList();
                     if (!errors.isEmpty())
                         traceback.addAll(CellErrors.compileError(errors, code,
@@ -187,7 +191,7 @@ public final class JavaEvaluator implements AutoCloseable {
     private static final int LATER_STATEMENTS_CHECKED = 50;
 
     private static List<SnippetSplitter.Piece> laterPieces(Iterator<SnippetSplitter.Piece> rest) {
-        List<SnippetSplitter.Piece> later = new java.util.ArrayList<>();
+        List<SnippetSplitter.Piece> later = new ArrayList<>();
         while (rest.hasNext() && later.size() < LATER_STATEMENTS_CHECKED)
             later.add(rest.next());
         return later;
@@ -254,7 +258,7 @@ public final class JavaEvaluator implements AutoCloseable {
             heapReserve = null;
             System.gc();
             CellError base = CellErrors.runtimeError(e, origins);
-            List<String> lines = new java.util.ArrayList<>(base.traceback());
+            List<String> lines = new ArrayList<>(base.traceback());
             long maxMiB = Runtime.getRuntime().maxMemory() >> 20;
             lines.add("");
             lines.add("The Java heap (at most " + maxMiB + " MiB) is full. The kernel is still running.");
@@ -301,7 +305,7 @@ public final class JavaEvaluator implements AutoCloseable {
     }
 
     private static String describe(Snippet s) {
-        return s instanceof jdk.jshell.DeclarationSnippet d ? d.name() : s.source().strip();
+        return s instanceof DeclarationSnippet d ? d.name() : s.source().strip();
     }
 
     private static final Pattern WRAPPER_CLASS = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]*");

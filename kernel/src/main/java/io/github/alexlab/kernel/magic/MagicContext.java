@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.magic;
 import io.github.alexlab.kernel.eval.CellError;
 import io.github.alexlab.kernel.eval.JavaEvaluator;
 import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
+import java.util.List;
 
 /** What a magic may use: the evaluator, the registry, and where in the cell it stands. */
 public record MagicContext(JavaEvaluator evaluator, MagicRegistry registry, String cellLabel, int firstLine) {
@@ -14,6 +15,6 @@ public record MagicContext(JavaEvaluator evaluator, MagicRegistry registry, Stri
     /** An error that points at the magic's line, for bad arguments. */
     public CellError usageError(String magic, String message) {
         return new CellError("MagicError", message,
-                java.util.List.of("%" + magic + ": " + message + " (" + cellLabel + " line " + firstLine + ")"));
+                List.of("%" + magic + ": " + message + " (" + cellLabel + " line " + firstLine + ")"));
     }
 }

@@ -5,6 +5,7 @@ import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * {@code %time code} / {@code %%time}: runs once and reports the wall time (and the CPU time of
@@ -43,7 +44,7 @@ final class TimeMagic implements LineMagic, CellMagic {
     }
 
     private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os)
             return os.getProcessCpuTime();
         return -1;
     }

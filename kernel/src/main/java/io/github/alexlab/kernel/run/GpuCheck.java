@@ -1,25 +1,33 @@
 package io.github.alexlab.kernel.run;
 
 import io.github.alexlab.cuda.Cuda;
+import io.github.alexlab.cuda.Nvrtc;
 import io.github.alexlab.kernel.Main;
 import io.github.alexlab.tensor.Device;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -81,7 +89,7 @@ public final class GpuCheck {
     private boolean run(boolean quick) {
         Cuda.Availability cuda = Cuda.availability();
         String noGpu = cuda.available() ? null : "no CUDA device: " + cuda.reason();
-        say("AlexLab GPU check" + (quick ? " (--quick)" : "") + ", " + java.time.Instant.now());
+        say("AlexLab GPU check" + (quick ? " (--quick)" : "") + ", " + Instant.now());
         step("1 device facts, CUDA libraries", null, List.of(GpuCheck.class.getName(), "--facts"), List.of(), Map.of());
         step("2 GPU tests (JUnit)", null, List.of("io.github.alexlab.cuda.GpuTestLauncher"), testClasspath(), Map.of());
         step("3 selftest", null, List.of("io.github.alexlab.bench.SelfTest"), List.of(), Map.of());
@@ -125,11 +133,11 @@ public final class GpuCheck {
                               Map<String, String> env) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.add("-cp");
         List<String> classpath = new ArrayList<>(List.of(System.getProperty("java.class.path")));
         classpath.addAll(extraClasspath);
-        command.add(String.join(java.io.File.pathSeparator, classpath));
+        command.add(String.join(File.pathSeparator, classpath));
         command.addAll(mainAndArgs);
         return run(name, skipReason, command, env);
     }
@@ -152,7 +160,7 @@ public final class GpuCheck {
             builder.environment().putAll(env);
             Process p = builder.start();
             // A step that hangs, silent or not, is ended: the rest of the check still runs.
-            var timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+            var timedOut = new AtomicBoolean();
             Thread watchdog = new Thread(() -> {
                 try {
                     if (!p.waitFor(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -205,7 +213,7 @@ public final class GpuCheck {
     /** The ratio table's lines, from what the benchmarks and the peer printed. */
     static List<String> ratioLines(List<String> gemm, List<String> alexnet, List<String> torchGemm, List<String> torchAlexnet) {
         List<String> lines = new ArrayList<>();
-        Map<String, Double> theirs = new java.util.LinkedHashMap<>();
+        Map<String, Double> theirs = new LinkedHashMap<>();
         for (String line : torchGemm) {
             Matcher m = THEIR_GEMM.matcher(line.strip());
             if (m.find())
@@ -321,7 +329,7 @@ public final class GpuCheck {
         System.out.println("CUDA libraries on LD_LIBRARY_PATH: " + (found.isEmpty() ? "none" : ""));
         found.forEach(f -> System.out.println("  " + f));
         // Each asks its library; none of these needs a GPU, only the library.
-        Map<String, String> versions = new java.util.LinkedHashMap<>();
+        Map<String, String> versions = new LinkedHashMap<>();
         versions.put("CUDA runtime", reported(() -> {
             int[] v = new int[1];
             org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion(v);
@@ -338,19 +346,19 @@ public final class GpuCheck {
             long v = org.bytedeco.cuda.global.cudnn.cudnnGetVersion(); // cuDNN 9: major * 10000 + minor * 100 + patch
             return v / 10000 + "." + v / 100 % 100 + "." + v % 100;
         }));
-        versions.put("NVRTC", reported(io.github.alexlab.cuda.Nvrtc::version));
+        versions.put("NVRTC", reported(Nvrtc::version));
         System.out.println("versions the libraries report:");
         versions.forEach((library, version) -> System.out.printf(Locale.ROOT, "  %-13s %s%n", library, version));
         // The last line is the summary table's note.
         String loadable = versions.entrySet().stream().filter(e -> !e.getValue().startsWith(NOT_LOADABLE))
-                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
         System.out.println("CUDA libraries: " + (loadable.isEmpty() ? "none loadable here" : loadable));
     }
 
     private static final String NOT_LOADABLE = "not loadable: ";
 
     /** The version a library reports, or why it could not be asked (its first line). */
-    private static String reported(java.util.function.Supplier<String> version) {
+    private static String reported(Supplier<String> version) {
         try {
             return version.get();
         } catch (LinkageError | RuntimeException e) {

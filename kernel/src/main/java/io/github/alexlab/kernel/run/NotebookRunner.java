@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.run;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.alexlab.kernel.wire.JupyterMessage;
@@ -183,7 +184,7 @@ public final class NotebookRunner {
             outputs.add(m);
         cell.add("outputs", outputs.toJson());
         JsonElement count = run.reply().get("execution_count");
-        cell.add("execution_count", count == null ? com.google.gson.JsonNull.INSTANCE : count);
+        cell.add("execution_count", count == null ? JsonNull.INSTANCE : count);
         String status = run.reply().has("status") ? run.reply().get("status").getAsString() : "error";
         boolean mayRaise = tags(cell).contains(ALLOWED_TAG);
         String shown = run.timedOut() ? "TIMEOUT" : run.interrupted() ? "STOPPED"

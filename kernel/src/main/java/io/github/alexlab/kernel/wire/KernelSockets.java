@@ -11,6 +11,7 @@ import org.zeromq.ZMsg;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +46,7 @@ public final class KernelSockets implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
     private volatile Thread shellThread, controlThread;
-    private final String session = java.util.UUID.randomUUID().toString();
+    private final String session = UUID.randomUUID().toString();
 
     public KernelSockets(KernelConnectionProperties connection) {
         this.codec = new MessageCodec(connection.getSignatureScheme(), connection.getKey());

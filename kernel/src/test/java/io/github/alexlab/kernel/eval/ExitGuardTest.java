@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.function.ObjIntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -73,7 +74,7 @@ class ExitGuardTest {
     void theGuardIsAskedFirstAndCanRefuse() throws Exception {
         Object exits = guarded();
         StringBuilder asked = new StringBuilder();
-        System.getProperties().put(ExitGuard.PROPERTY, (java.util.function.ObjIntConsumer<String>) (method, status) -> {
+        System.getProperties().put(ExitGuard.PROPERTY, (ObjIntConsumer<String>) (method, status) -> {
             asked.append(method).append(status).append(' ');
             if (status != 0)
                 throw new ExitGuard.KernelExitException("Runtime." + method, status);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class ClasspathMagicTest {
     @Test
     void manyJarsWrapIntoShortLines() {
         Path lib = Path.of("/opt/course/lib");
-        List<Path> entries = java.util.stream.IntStream.range(0, 57)
+        List<Path> entries = IntStream.range(0, 57)
                 .mapToObj(i -> lib.resolve(String.format("library-%02d-1.0.jar", 56 - i))).toList();
         String[] lines = ClasspathMagic.listing(entries).split("\n");
         assertEquals("57 entries on the classpath.", lines[0]);

@@ -4,8 +4,12 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -101,14 +105,14 @@ class MessageCodecTest {
 
     private static List<byte[]> resign(List<byte[]> frames, String key) {
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             for (int i = 2; i <= 5; i++)
                 mac.update(frames.get(i));
             List<byte[]> signed = new ArrayList<>(frames);
-            signed.set(1, java.util.HexFormat.of().formatHex(mac.doFinal()).getBytes(StandardCharsets.US_ASCII));
+            signed.set(1, HexFormat.of().formatHex(mac.doFinal()).getBytes(StandardCharsets.US_ASCII));
             return signed;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
     }
