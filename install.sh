@@ -164,9 +164,10 @@ build_kernel() { say "building the kernel (mvn package)"; (cd "$REPO" && maven -
 
 # Exports ALEXLAB_CUDA_LIBRARY_PATH, the CUDA 13 folders for the kernel's LD_LIBRARY_PATH when a
 # driver is there to use them: kernelspecs.py writes it into kernel.json, suite.py gives it to JUnit.
-find_cuda() {
+use_cuda() {
     say "looking for an NVIDIA driver and CUDA 13 libraries"
-    CUDA_EXTRA_PYTHON="$BUILD/venv/bin/python" source "$REPO/kernel/src/main/bundle/find-cuda.sh"
+    CUDA_EXTRA_PYTHON="$BUILD/venv/bin/python"  # besides the system's Pythons, a venv setup made
+    source "$REPO/kernel/src/main/bundle/find-cuda.sh"
     find_cuda "    " 2>&1
     export ALEXLAB_CUDA_LIBRARY_PATH=$CUDA_LIBRARY_PATH
 }
@@ -198,7 +199,7 @@ setup_core() {
     ensure_jdk_and_maven
     ensure_python
     build_kernel
-    find_cuda
+    use_cuda
     use_local_kernelspec
     py "$PYTHON_TOOLS/verify_datasets.py" || exit 1
 }

@@ -13,7 +13,7 @@ has_cuda13() {
 # build/venv comes in through CUDA_EXTRA_PYTHON.
 site_packages() {
     local python
-    for python in python3 /usr/bin/python3 /opt/*/.venv/bin/python3 /opt/*/bin/python3 ${CUDA_EXTRA_PYTHON:-}; do
+    for python in python3 /usr/bin/python3 /opt/*/.venv/bin/python3 /opt/*/bin/python3 "${CUDA_EXTRA_PYTHON:-}"; do
         command -v "$python" >/dev/null 2>&1 || [[ -x $python ]] || continue
         "$python" -c 'import site
 for p in site.getsitepackages() + [site.getusersitepackages()]: print(p)' 2>/dev/null || true
@@ -45,10 +45,13 @@ cuda_dirs() {
 }
 
 # Is an NVIDIA driver here? Its user-space library (libcuda.so.1) comes with the driver, never
-# with the CUDA libraries; without it they cannot reach a GPU.
+# with the CUDA libraries; without it they cannot reach a GPU. Containers may mount it on
+# LD_LIBRARY_PATH, where ldconfig does not look.
 has_nvidia_driver() {
-    [[ -e /proc/driver/nvidia/version || -e /usr/lib/wsl/lib/libcuda.so.1 ]] \
-        || { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libcuda\.so\.1 '
+    local dir
+    [[ -e /proc/driver/nvidia/version || -e /usr/lib/wsl/lib/libcuda.so.1 ]] && return 0
+    for dir in ${LD_LIBRARY_PATH//:/ }; do [[ -e $dir/libcuda.so.1 ]] && return 0; done
+    { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libcuda\.so\.1 '
 }
 
 # Sets CUDA_LIBRARY_PATH (DIR:DIR) to the folders found, only when a driver is there to use them,
