@@ -50,7 +50,7 @@ cuda_dirs() {
 has_nvidia_driver() {
     local dir
     [[ -e /proc/driver/nvidia/version || -e /usr/lib/wsl/lib/libcuda.so.1 ]] && return 0
-    for dir in ${LD_LIBRARY_PATH//:/ }; do [[ -e $dir/libcuda.so.1 ]] && return 0; done
+    for dir in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }}; do [[ -e $dir/libcuda.so.1 ]] && return 0; done
     { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libcuda\.so\.1 '
 }
 
