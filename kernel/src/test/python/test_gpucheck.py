@@ -12,8 +12,8 @@ from test_notebook_runner import REPO, runner_command
 
 
 def bundle_modules():
-    """The Java modules the bundle's runtime has (install.sh's BUNDLE_MODULES; jlink adds what they need)."""
-    with open(os.path.join(REPO, "install.sh"), encoding="utf-8") as f:
+    """The Java modules the bundle's runtime has (BUNDLE_MODULES in kernel/src/main/bundle/package.sh; jlink adds what they need)."""
+    with open(os.path.join(REPO, "kernel", "src", "main", "bundle", "package.sh"), encoding="utf-8") as f:
         return re.search(r"^BUNDLE_MODULES=(\S+)$", f.read(), re.M).group(1)
 
 

@@ -8,6 +8,7 @@ import io.github.alexlab.kernel.eval.ExitGuard;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,48 +16,51 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * Writes the kernelspec folder ({@code kernel.json} and logos) that {@code jupyter kernelspec install}
- * copies into place. The java that runs this is the java the kernel will run on, and the JVM flags
- * live here only.
+ * copies into place. The java that runs this is the java the kernel will run on. The JVM flags and
+ * the environment come from {@code jvm-flags.properties}, which the Maven build writes from the
+ * parent pom (alexlab.jvmFlags, where each flag's reason is given); the launcher and Surefire use the same.
  */
 public final class KernelSpec {
     static final String NAME = "alexlab";
 
-    /** The kernel JVM's flags; why each is there is said beside it. */
-    static final List<String> JVM_FLAGS = List.of(
-            "--enable-native-access=ALL-UNNAMED", // JDK 22+ warns when JavaCPP loads native code
-            "-Djava.awt.headless=true",            // charts and images without a display
-            "--add-modules", "jdk.incubator.vector", // the SIMD rung of the matmul ladder
-            // A cell that fills the heap must get the OutOfMemoryError, not the kernel: with G1 (the
-            // default) a thread that needs a big array can keep retrying while the kernel's threads,
-            // ZeroMQ's I/O thread among them, get the error and die (seen on JDK 25). The serial
-            // collector, like the parallel one, empties the young generation at each collection, so
-            // small allocations (the kernel's) still succeed. Unlike the parallel one it gives memory
-            // back: it shrinks the heap after a full collection, where the parallel collector keeps
-            // the heap it once grew to (the kernel then stays above a gigabyte). Tensors live outside
-            // the heap; pauses matter little here.
-            "-XX:+UseSerialGC",
-            // Start small and keep at most 30 % of the heap free after a collection: javac and JShell
-            // leave much garbage at start-up, and a laptop's memory belongs to the student's tensors.
-            // The heap shrinks at once, not over four full collections: after a cell that needed
-            // a big heap (a 50 MB string printed), the next idle collection gives it back.
-            "-Xms64m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps"
-    );
+    private static final Properties SETTINGS = settings();
 
-    /**
-     * The kernel's environment unless {@code --env} says otherwise. glibc gives each thread that
-     * allocates natively (ND4J's, JavaCPP's, the JIT's) an arena of its own, up to 8 per core, and
-     * rarely returns their memory: two arenas hold the same data in far less resident memory.
-     */
-    public static final Map<String, String> DEFAULT_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+    /** The kernel JVM's flags, for every JDK. */
+    static final List<String> JVM_FLAGS = words(SETTINGS.getProperty("flags"));
 
-    /**
-     * JDK 24+ warns on stderr, in the first cell that uses ND4J, that JavaCPP calls sun.misc.Unsafe's
-     * memory methods; this flag (JDK 23+) allows them quietly. Older JDKs refuse to start with it.
-     */
-    static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+    /** The kernel's environment unless {@code --env} says otherwise (MALLOC_ARENA_MAX: see the properties file). */
+    public static final Map<String, String> DEFAULT_ENV = environment(SETTINGS);
+
+    /** JDK 23+ only: allows JavaCPP's use of sun.misc.Unsafe quietly (JDK 24+ warns); older JDKs refuse to start with it. */
+    static final String UNSAFE_FLAG = SETTINGS.getProperty("flags.jdk23").strip();
+
+    private static Properties settings() {
+        Properties settings = new Properties();
+        try (InputStream in = KernelSpec.class.getResourceAsStream("jvm-flags.properties")) {
+            if (in == null)
+                throw new IllegalStateException("jvm-flags.properties is missing beside KernelSpec (written by mvn package)");
+            settings.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return settings;
+    }
+
+    private static List<String> words(String line) {
+        return List.of(line.strip().split("\\s+"));
+    }
+
+    private static Map<String, String> environment(Properties settings) {
+        Map<String, String> env = new TreeMap<>();
+        settings.stringPropertyNames().stream().filter(key -> key.startsWith("env."))
+                .forEach(key -> env.put(key.substring("env.".length()), settings.getProperty(key)));
+        return Map.copyOf(env);
+    }
 
     private KernelSpec() {}
 
