@@ -17,7 +17,7 @@ import java.util.List;
  * One training step on one batch, the only one in AlexLab: {@link Trainer}, mixed-precision
  * training and the benchmarks all run this code, so what is measured is what is trained.
  * <pre>
- *   1. free the dead arrays of earlier steps when the process has grown (NativeMemory)
+ *   1. free the dead arrays of earlier steps when that is worth it (NativeMemory)
  *   2. zero the gradients
  *   3. forward, block by block
  *   4. cross-entropy loss, and its gradient
@@ -32,9 +32,6 @@ import java.util.List;
  * block) change it at named points without writing a step of its own.
  */
 public final class TrainingStep {
-    /** Collect dead arrays once the process has grown by this much since the last collection (see NativeMemory). */
-    public static final long COLLECT_AFTER_BYTES = 512L << 20;
-
     /**
      * What one step did.
      *
@@ -127,7 +124,7 @@ public final class TrainingStep {
 
     /** One step on {@code images} [N, ...] with class {@code labels} [N]. */
     public Result run(INDArray images, INDArray labels) {
-        NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
+        NativeMemory.releaseBetweenSteps();
         model.zeroGradients();
         Device device = model.device(); // where the parameters are: model.to(Device.gpu(0)) trains there
         double lossValue;
