@@ -10,7 +10,6 @@ import io.github.alexlab.tensor.GpuBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -104,22 +103,11 @@ public final class TrainingStep {
             throw new IllegalArgumentException("a training step needs a model, an SGD and hooks (TrainingStep.PLAIN for none); got model "
                     + model + ", SGD " + optimizer + ", hooks " + hooks);
         this.model = model;
-        this.blocks = blocks(model);
+        this.blocks = Sequential.blocksOf(model);
         if (blocks.isEmpty())
             throw new IllegalArgumentException(model.name() + " has no blocks to train");
         this.optimizer = optimizer;
         this.hooks = hooks;
-    }
-
-    /** The blocks of a model in order, nested Sequentials opened up (a model that is not a Sequential is one block). */
-    public static List<Layer> blocks(Layer model) {
-        List<Layer> out = new ArrayList<>();
-        if (model instanceof Sequential s)
-            for (Layer inner : s.layers())
-                out.addAll(blocks(inner));
-        else
-            out.add(model);
-        return out;
     }
 
     /** One step on {@code images} [N, ...] with class {@code labels} [N]. */
