@@ -35,7 +35,7 @@ public final class AlexNetCpuBenchmark {
         INDArray labels = Nd4j.createFromArray(new int[batch]).castTo(DataType.FLOAT);
         for (int i = 0; i < batch; i++)
             labels.putScalar(i, i % 10);
-        BlockTimes times = new BlockTimes(TrainingStep.blocks(model).size());
+        BlockTimes times = new BlockTimes(Sequential.blocksOf(model).size());
         TrainingStep step = new TrainingStep(model, new SGD(model.parameters(), 1e-6).momentum(0.9), times);
         List<Layer> layers = step.blocks();
         double[][] forwardMs = new double[runs][], backwardMs = new double[runs][];

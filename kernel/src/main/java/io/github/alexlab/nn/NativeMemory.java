@@ -10,27 +10,48 @@ import org.bytedeco.javacpp.Pointer;
  * runs when the Java heap fills up, not when native memory does. A training step makes hundreds of
  * megabytes of short-lived activations and gradients while their Java objects take a few kilobytes,
  * so without help the dead blocks pile up and every new array gets fresh pages from the operating
- * system, which are slow to touch. Asking for a collection once per step keeps the memory small
- * and warm, and the one-tower AlexNet's training step markedly faster (AlexNetCpuBenchmark measures it).
+ * system, which are slow to touch. Collecting between steps keeps the memory small and warm.
+ * <p>
+ * A collection has a price (it walks the whole Java heap), so {@link #releaseBetweenSteps} collects
+ * when it is cheap next to the work since the last one, or when the process has grown a lot. The
+ * one-tower AlexNet then collects before every step and LeNet-5 every several steps: the rule
+ * AlexNetCpuBenchmark and LeNetCpuBenchmark were fastest with, side by side. (A rule on growth alone
+ * misses steps: the blocks a collection frees are given back while the next step runs, so the
+ * process can look no larger than before although a whole step's garbage is waiting.)
  */
 public final class NativeMemory {
+    /** Collect when the last collection took at most this share of the time since it ended. */
+    static final double MOST_TIME_SHARE = 0.02;
+    /** ...or when the process has grown by this much since the last collection, whatever it costs. */
+    static final long MOST_GROWTH_BYTES = 512L << 20;
+
     private static long residentAtLastRelease = Long.MAX_VALUE;
+    private static long lastReleaseEnd = System.nanoTime(), lastReleaseNanos;
 
     private NativeMemory() {}
 
     /**
-     * Frees unreachable arrays when the process has grown by more than {@code growthBytes} since the
-     * last time; cheap enough to call every training step. A small model (LeNet-5) then collects
-     * every hundred steps or so, a large one (AlexNet) every step. Returns true when it collected.
+     * Frees unreachable arrays when that is cheap (the last collection took at most 2 % of the time
+     * since) or the process has grown by 512 MiB since the last time; call it before every training
+     * step. Returns true when it collected.
      */
-    public static synchronized boolean releaseWhenGrownBy(long growthBytes) {
-        long now = residentBytes();
-        residentAtLastRelease = Math.min(residentAtLastRelease, now); // memory given back since counts too
-        if (now - residentAtLastRelease < growthBytes)
+    public static synchronized boolean releaseBetweenSteps() {
+        long start = System.nanoTime(), resident = residentBytes();
+        residentAtLastRelease = Math.min(residentAtLastRelease, resident); // memory given back since counts too
+        boolean cheap = lastReleaseNanos <= MOST_TIME_SHARE * (start - lastReleaseEnd);
+        boolean grown = resident - residentAtLastRelease >= MOST_GROWTH_BYTES;
+        if (!cheap && !grown)
             return false;
         releaseUnreachable();
-        residentAtLastRelease = now;
+        lastReleaseEnd = System.nanoTime();
+        lastReleaseNanos = lastReleaseEnd - start;
+        residentAtLastRelease = resident;
         return true;
+    }
+
+    /** How long the last collection of {@link #releaseBetweenSteps} took, in nanoseconds. */
+    static synchronized long lastReleaseNanos() {
+        return lastReleaseNanos;
     }
 
     /** Frees the native memory of every array no longer reachable; call between training steps. */

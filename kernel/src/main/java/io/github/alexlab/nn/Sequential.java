@@ -46,6 +46,20 @@ public final class Sequential implements Layer {
         return layers;
     }
 
+    /**
+     * The blocks of {@code model} in the order they run, nested Sequentials opened up (a model that
+     * is not a Sequential is one block): what the training step hooks into and calibration measures.
+     */
+    public static List<Layer> blocksOf(Layer model) {
+        List<Layer> out = new ArrayList<>();
+        if (model instanceof Sequential s)
+            for (Layer inner : s.layers())
+                out.addAll(blocksOf(inner));
+        else
+            out.add(model);
+        return out;
+    }
+
     /** The block with this name, looking inside nested Sequentials too. */
     public Layer get(String layerName) {
         Layer found = find(layerName);

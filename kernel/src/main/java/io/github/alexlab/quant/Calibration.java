@@ -8,7 +8,6 @@ import io.github.alexlab.nn.Sequential;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,7 @@ public final class Calibration {
     public static Calibration of(Sequential model, Iterable<Batch> data, int maxImages) {
         if (maxImages < 1)
             throw new IllegalArgumentException("calibration needs at least one image, got " + maxImages);
-        List<Layer> layers = leaves(model);
+        List<Layer> layers = Sequential.blocksOf(model);
         model.train(false);
         Map<String, Double> max = new LinkedHashMap<>();
         long seen = pass(layers, data, maxImages, (name, x) -> max.merge(name, x.amaxNumber().doubleValue(), Math::max));
@@ -78,17 +77,6 @@ public final class Calibration {
     /** The layers that get quantized: convolutions and fully connected layers. */
     static boolean quantizable(Layer layer) {
         return layer instanceof Conv2d || layer instanceof Linear;
-    }
-
-    /** The blocks of a network in order, nested Sequentials opened up. */
-    static List<Layer> leaves(Sequential model) {
-        List<Layer> out = new ArrayList<>();
-        for (Layer layer : model.layers())
-            if (layer instanceof Sequential inner)
-                out.addAll(leaves(inner));
-            else
-                out.add(layer);
-        return out;
     }
 
     /** The histogram of the input of layer {@code name}. */

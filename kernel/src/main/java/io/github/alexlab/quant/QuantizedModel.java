@@ -50,7 +50,7 @@ public final class QuantizedModel implements Layer {
         if (calibrate && calibration == null)
             throw new IllegalArgumentException(recipe.label() + " quantizes activations: it needs a Calibration of the model (Calibration.of(model, images, n))");
         List<Layer> layers = new ArrayList<>();
-        for (Layer layer : Calibration.leaves(model)) {
+        for (Layer layer : Sequential.blocksOf(model)) {
             if (!Calibration.quantizable(layer) || recipe.format() == QuantizationRecipe.Format.FP32) {
                 layers.add(layer);
                 continue;
@@ -119,7 +119,7 @@ public final class QuantizedModel implements Layer {
      */
     public long sizeBytes() {
         long bits = 0;
-        for (Layer layer : Calibration.leaves(original))
+        for (Layer layer : Sequential.blocksOf(original))
             for (Parameter p : layer.parameters()) {
                 boolean quantized = Calibration.quantizable(layer) && recipe.format() != QuantizationRecipe.Format.FP32;
                 boolean isWeight = p.name().equals("weight");

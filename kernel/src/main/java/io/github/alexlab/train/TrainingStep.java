@@ -10,14 +10,13 @@ import io.github.alexlab.tensor.GpuBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One training step on one batch, the only one in AlexLab: {@link Trainer}, mixed-precision
  * training and the benchmarks all run this code, so what is measured is what is trained.
  * <pre>
- *   1. free the dead arrays of earlier steps when the process has grown (NativeMemory)
+ *   1. free the dead arrays of earlier steps when that is worth it (NativeMemory)
  *   2. zero the gradients
  *   3. forward, block by block
  *   4. cross-entropy loss, and its gradient
@@ -32,9 +31,6 @@ import java.util.List;
  * block) change it at named points without writing a step of its own.
  */
 public final class TrainingStep {
-    /** Collect dead arrays once the process has grown by this much since the last collection (see NativeMemory). */
-    public static final long COLLECT_AFTER_BYTES = 512L << 20;
-
     /**
      * What one step did.
      *
@@ -107,27 +103,16 @@ public final class TrainingStep {
             throw new IllegalArgumentException("a training step needs a model, an SGD and hooks (TrainingStep.PLAIN for none); got model "
                     + model + ", SGD " + optimizer + ", hooks " + hooks);
         this.model = model;
-        this.blocks = blocks(model);
+        this.blocks = Sequential.blocksOf(model);
         if (blocks.isEmpty())
             throw new IllegalArgumentException(model.name() + " has no blocks to train");
         this.optimizer = optimizer;
         this.hooks = hooks;
     }
 
-    /** The blocks of a model in order, nested Sequentials opened up (a model that is not a Sequential is one block). */
-    public static List<Layer> blocks(Layer model) {
-        List<Layer> out = new ArrayList<>();
-        if (model instanceof Sequential s)
-            for (Layer inner : s.layers())
-                out.addAll(blocks(inner));
-        else
-            out.add(model);
-        return out;
-    }
-
     /** One step on {@code images} [N, ...] with class {@code labels} [N]. */
     public Result run(INDArray images, INDArray labels) {
-        NativeMemory.releaseWhenGrownBy(COLLECT_AFTER_BYTES);
+        NativeMemory.releaseBetweenSteps();
         model.zeroGradients();
         Device device = model.device(); // where the parameters are: model.to(Device.gpu(0)) trains there
         double lossValue;
