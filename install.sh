@@ -34,6 +34,7 @@ Commands:
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
   gpucheck    check every GPU claim in one run: facts, GPU tests, selftest, benchmarks, notebooks
   bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
+  lessons     the classroom lessons: release (student notebooks) | verify (each lesson sound)
   reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
               their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
@@ -281,13 +282,14 @@ case $command in
         (( $# == 0 )) || die "$command takes no arguments (see ./install.sh $command --help)"
         setup_core  # not the user's kernelspec, not the data download: tests use this checkout's own
         exec "$PY" -Xfrozen_modules=off "$REPO/kernel/src/test/python/suite.py" "$command" ;;
+    lessons)  # release needs only Jupyter's Python; verify runs the kernel
+        [[ ${1:-} =~ ^(-h|--help|release)?$ ]] && find_python || ensure_setup
+        exec "$PY" -Xfrozen_modules=off "$PYTHON_TOOLS/lessons.py" "$@" ;;
     selftest)
         [[ ${1:-} == -h || ${1:-} == --help ]] && { echo "Usage: ./install.sh selftest   (builds if needed, then checks the CPU and the GPU)"; exit 0; }
         (( $# == 0 )) || die "selftest takes no arguments"
         launch selftest ;;
-    gpucheck)
-        [[ ${1:-} == -h || ${1:-} == --help ]] && exec "$LAUNCHER" gpucheck --help
-        launch gpucheck "$@" ;;
+    gpucheck) [[ ${1:-} =~ ^(-h|--help)$ ]] && exec "$LAUNCHER" gpucheck --help; launch gpucheck "$@" ;;
     bench) [[ ${1:-} =~ ^(-h|--help)?$ ]] && exec "$LAUNCHER" bench "$@"; launch bench "$@" ;;
     bundle|gpukit)
         [[ ${1:-} == -h || ${1:-} == --help ]] && exec "$REPO/kernel/src/main/bundle/package.sh" "$command" --help

@@ -7,7 +7,8 @@ Sets up, then runs every stage, continuing after a failed one:
   2. kernelspecs alexlab-jdkNN for each further JDK 21+ (ALEXLAB_TEST_JDKS="HOME..." or the
      JDKs under /usr/lib/jvm), written to build/test-jupyter/kernels
   3. protocol tests: kernel/src/test/python/run_tests.py (ALEXLAB_TEST_KERNELS names the kernels)
-  4. notebooks/*.ipynb and lessons/*.ipynb, executed into build/executed/{notebooks,lessons}/,
+  4. notebooks/*.ipynb, executed into build/executed/notebooks/, then `lessons.py verify` on every
+     lesson in lessons/source/ (each proven sound, its release current); the notebooks run
      with the smallest budget the notebooks advertise, ALEXLAB_EPOCHS=1 ALEXLAB_DATASET_LIMIT=2000,
      on the bundled data subset (ALEXLAB_DATA=datasets/fashion-mnist-small), unless these are set,
      so the result does not depend on what data the machine has
@@ -35,8 +36,9 @@ TARGET = os.path.join(REPO, "kernel", "target")
 KERNEL_NAME = "alexlab"
 MIN_JDK, MIN_EXTRA_JDK = 17, 21  # the release the kernel is compiled for; newer ones are tested too (JShell changed in 20+)
 PYTHON = [sys.executable, "-Xfrozen_modules=off"]
+PYTHON_TOOLS = os.path.join(REPO, "kernel", "src", "main", "python")
 
-sys.path.insert(0, os.path.join(REPO, "kernel", "src", "main", "python"))
+sys.path.insert(0, PYTHON_TOOLS)
 from kernelspecs import write as write_kernelspec  # noqa: E402  the one kernelspec writer, also setup's
 
 
@@ -211,18 +213,19 @@ def stage_notebooks(tally):
         os.environ["ALEXLAB_DATA"] = os.path.join(REPO, "datasets", "fashion-mnist-small")
         note("data: the bundled subset, ALEXLAB_DATA=datasets/fashion-mnist-small (set ALEXLAB_DATA to test on other data)")
     ok = True
-    for folder in ["notebooks", "lessons"]:
-        files = sorted(os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, folder, "*.ipynb")))
-        if not files:
-            note(f"no {folder}/*.ipynb yet")
-            continue
-        # One folder per source folder, so a lesson cannot overwrite a notebook of the same name.
-        executed = os.path.join(BUILD, "executed", folder)
-        subprocess.run(["rm", "-rf", executed], check=True)
-        log = os.path.join(BUILD, "test-logs", folder + ".log")
-        runner = os.path.join(REPO, "kernel", "src", "main", "python", "run_notebooks.py")
-        rc = run_logged(PYTHON + [runner, "--out", executed, *files], log)
-        ok &= tally.add(*counts_from_log("notebooks", log), rc)
+    files = sorted(os.path.relpath(p, REPO) for p in glob.glob(os.path.join(REPO, "notebooks", "*.ipynb")))
+    executed = os.path.join(BUILD, "executed", "notebooks")
+    subprocess.run(["rm", "-rf", executed], check=True)
+    log = os.path.join(BUILD, "test-logs", "notebooks.log")
+    rc = run_logged(PYTHON + [os.path.join(PYTHON_TOOLS, "run_notebooks.py"), "--out", executed, *files], log)
+    ok &= tally.add(*counts_from_log("notebooks", log), rc)
+    # The lessons: each teacher's source proven sound and its committed student release current.
+    if glob.glob(os.path.join(REPO, "lessons", "source", "*.ipynb")):
+        log = os.path.join(BUILD, "test-logs", "lessons.log")
+        rc = run_logged(PYTHON + [os.path.join(PYTHON_TOOLS, "lessons.py"), "verify"], log)
+        ok &= tally.add(*counts_from_log("lessons", log), rc)
+    else:
+        note("no lessons/source/*.ipynb yet")
     # The kernel tour once more through Jupyter's own command line, as users run notebooks.
     welcome = "notebooks/00-welcome.ipynb"
     if os.path.isfile(os.path.join(REPO, welcome)):

@@ -1,0 +1,75 @@
+"""Classroom lessons: the teacher's sources in lessons/source/, the student releases in lessons/.
+
+  ./install.sh lessons release [LESSON...]
+      write the student release lessons/<name>.ipynb from the source lessons/source/<name>.ipynb
+  ./install.sh lessons verify [LESSON...]
+      prove each lesson sound (the checks are listed in lesson_verify.py); ends with
+      "lessons: N passed, N failed, 0 skipped" and exits 1 if any failed
+
+LESSON is a name (L01-relu) or a path; none means every lesson in lessons/source/. verify runs
+the notebooks in this checkout's kernel (JUPYTER_PATH as install.sh sets it).
+"""
+import glob
+import os
+import sys
+import time
+
+import nbformat
+
+import lesson_release as lr
+from lesson_verify import Verification
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", ".."))
+SOURCES = os.path.join(REPO, "lessons", "source")
+RELEASES = os.path.join(REPO, "lessons")
+
+
+def sources(names):
+    if not names:
+        return sorted(glob.glob(os.path.join(SOURCES, "*.ipynb")))
+    paths = []
+    for name in names:
+        path = name if name.endswith(".ipynb") else os.path.join(SOURCES, name + ".ipynb")
+        if not os.path.isfile(path):
+            sys.exit(f"lessons.py: no lesson {name} (looked for {os.path.relpath(path)})")
+        paths.append(os.path.abspath(path))
+    return paths
+
+
+def release_path(source):
+    return os.path.join(RELEASES, os.path.basename(source))
+
+
+def release(names):
+    for source in sources(names):
+        nb = nbformat.read(source, as_version=4)
+        problems = lr.lint(nb)
+        if problems:
+            sys.exit(f"lessons.py: {os.path.relpath(source)} cannot be released:\n  " + "\n  ".join(problems))
+        text = lr.dumps(lr.release(nb, lr.source_sha256(source)))
+        with open(release_path(source), "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"released {os.path.relpath(release_path(source))}")
+    return 0
+
+
+def verify(names):
+    passed = failed = 0
+    for source in sources(names):
+        start = time.monotonic()
+        print(f"{os.path.relpath(source, REPO)}", flush=True)
+        ok = Verification(source, release_path(source), say=lambda line: print(line, flush=True)).verify()
+        print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(source)} ({time.monotonic() - start:.1f} s)", flush=True)
+        passed, failed = passed + ok, failed + (not ok)
+    print(f"lessons: {passed} passed, {failed} failed, 0 skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    commands = {"release": release, "verify": verify}
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__)
+        sys.exit(0 if len(sys.argv) > 1 else 2)
+    if sys.argv[1] not in commands:
+        sys.exit(f"lessons.py: unknown command {sys.argv[1]!r} (release or verify)")
+    sys.exit(commands[sys.argv[1]](sys.argv[2:]))
