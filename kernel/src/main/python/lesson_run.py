@@ -1,11 +1,12 @@
 """Runs a lesson notebook in a fresh AlexLab kernel and collects what its %%test cells recorded.
 
-The kernel's %%test magic publishes one record per test cell, as display data of type
+The kernel's %%test magic publishes one record per test cell, in its result, of type
 application/vnd.alexlab.test+json: {"test", "status", "points", "max", "checks", "seconds"}. Only
 these records count; a test cell that left none (it timed out, or the kernel died) counts as
 "missing" with 0 points, and what the student's cells print to stderr is ignored.
 """
 import os
+import subprocess
 import time
 
 import nbformat
@@ -33,7 +34,7 @@ def records(nb):
     found = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            record = output.get("data", {}).get(RECORD) if output.get("output_type") == "display_data" else None
+            record = output.get("data", {}).get(RECORD)
             if isinstance(record, dict) and "test" in record:
                 found[record["test"]] = record
     return found
@@ -52,7 +53,7 @@ def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0):
                             timeout_func=lambda cell: timeout_scale * lr.info(cell).get("timeout_s", DEFAULT_TIMEOUT_S),
                             resources={"metadata": {"path": cwd or os.getcwd()}})
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the JVM's own warnings; the records say what counts
     except (CellTimeoutError, DeadKernelError, RuntimeError) as e:  # the records so far still count
         nb.metadata.setdefault("alexlab", {})["run_error"] = f"{type(e).__name__}: {e}"
     finally:

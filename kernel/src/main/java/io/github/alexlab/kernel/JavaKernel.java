@@ -52,7 +52,10 @@ public final class JavaKernel implements Notebook.Frontend {
             "import io.github.alexlab.viz.Numbers;", "import io.github.alexlab.viz.Units;",
             "import io.github.alexlab.data.*;", "import io.github.alexlab.train.*;",
             "import io.github.alexlab.tensor.*;", "import io.github.alexlab.cuda.Cuda;", "import io.github.alexlab.bench.*;",
-            "import io.github.alexlab.quant.*;");
+            "import io.github.alexlab.quant.*;",
+            // the classroom lessons: checks in test cells, stubs, inputs from the course's secret
+            "import io.github.alexlab.lesson.Check;", "import io.github.alexlab.lesson.Lesson;",
+            "import io.github.alexlab.lesson.Todo;");
 
     /** About 5 s of one core on a small machine, after which one-line cells compile about 3x faster. */
     private static final int WARM_UP_COMPILATIONS = Integer.getInteger("alexlab.warmup", 300);

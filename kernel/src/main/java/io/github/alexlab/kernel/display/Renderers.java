@@ -11,6 +11,7 @@ import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import io.github.spencerpark.jupyter.kernel.display.Renderer;
 import io.github.spencerpark.jupyter.kernel.display.mime.MIMEType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import io.github.alexlab.lesson.TestReport;
 import tech.tablesaw.api.Table;
 
 import javax.imageio.ImageIO;
@@ -48,6 +49,10 @@ public final class Renderers {
         register(Charts.Chart.class, "image/png", chart -> Base64.getEncoder().encodeToString(chart.png()));
         register(Charts.Chart.class, "image/svg+xml", chart -> chart.svg());
         register(Charts.Chart.class, "text/plain", Object::toString);
+        // A lesson's test cell: the table for the student, the record for the grader.
+        register(TestReport.class, "text/html", TestReport::html);
+        register(TestReport.class, "text/plain", Object::toString);
+        register(TestReport.class, TestReport.MIME, TestReport::record);
     }
 
     /**

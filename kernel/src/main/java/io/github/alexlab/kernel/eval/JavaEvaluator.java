@@ -239,6 +239,12 @@ public final class JavaEvaluator implements AutoCloseable {
         enforcer.start();
     }
 
+    /** The names the cells' live declarations (methods, variables, classes) give. */
+    public List<String> declaredNames() {
+        return shell.snippets().filter(s -> s instanceof DeclarationSnippet && shell.status(s).isActive())
+                .map(s -> ((DeclarationSnippet) s).name()).toList();
+    }
+
     /**
      * The MIME bundle of a cell's value. Rendering calls the value's own code (toString, a
      * renderer), so it runs on a cell thread, where an interrupt can stop it.

@@ -20,6 +20,8 @@ public final class MagicRegistry {
         registry.register(new DeviceMagic());
         registry.register(new MemoryMagic());
         registry.register(new CudaMagic());
+        registry.register(new TestMagic());
+        registry.register(new LessonMagic());
         return registry;
     }
 
