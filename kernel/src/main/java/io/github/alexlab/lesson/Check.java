@@ -40,7 +40,7 @@ public final class Check {
      * small ones. A tolerance of 0 asks for the very same numbers.
      */
     public static Verdict close(INDArray actual, INDArray expected, double tolerance) {
-        String name = "values within " + tolerance;
+        String name = tolerance == 0 ? "the expected numbers, exactly" : "the expected numbers, within " + tolerance;
         if (actual == null)
             return fail(name, "got null instead of an array");
         if (!Arrays.equals(actual.shape(), expected.shape()))

@@ -60,11 +60,13 @@ public record TestReport(String test, String status, double points, double max, 
         StringBuilder html = new StringBuilder("<div><b style=\"color:").append(colour).append("\">")
                 .append(Escape.html(headline())).append("</b>");
         if (!checks.isEmpty()) {
-            html.append("\n<table><tr><th>check</th><th>result</th><th>what came</th><th>hint</th></tr>\n");
+            String left = "<td style=\"text-align:left\">"; // Jupyter right-aligns table cells: these are sentences
+            html.append("\n<table><tr><th style=\"text-align:left\">check</th><th>result</th>")
+                    .append("<th style=\"text-align:left\">what came</th><th style=\"text-align:left\">hint</th></tr>\n");
             for (Verdict v : checks)
-                html.append("<tr><td>").append(Escape.html(v.name())).append("</td><td style=\"color:")
-                        .append(v.passed() ? "#1a7f37\">passed" : "#cf222e\">failed").append("</td><td>")
-                        .append(Escape.html(v.message())).append("</td><td>")
+                html.append("<tr>").append(left).append(Escape.html(v.name())).append("</td><td style=\"color:")
+                        .append(v.passed() ? "#1a7f37\">passed" : "#cf222e\">failed").append("</td>").append(left)
+                        .append(Escape.html(v.message())).append("</td>").append(left)
                         .append(v.passed() ? "" : Escape.html(v.hint())).append("</td></tr>\n");
             html.append("</table>");
         }

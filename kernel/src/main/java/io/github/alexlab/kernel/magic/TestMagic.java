@@ -69,7 +69,8 @@ final class TestMagic implements CellMagic {
                     throw e;
                 }
                 status = e.name().equals("Todo") ? "todo" : "error";
-                failure = status.equals("todo") ? e.getMessage() : e.name() + ": " + e.getMessage();
+                failure = status.equals("todo") ? "not done yet: write your code where a cell says YOUR CODE HERE"
+                        + " and delete the throw new Todo line under it" : e.name() + ": " + e.getMessage();
             }
             List<Verdict> checks = Verdicts.close();
             double seconds = (System.nanoTime() - start) / 1e9;
