@@ -188,6 +188,13 @@ def leaks(source_nb, release_nb):
     """What of the answers or the hidden tests the release gives away (empty when nothing)."""
     text = dumps(release_nb)
     problems = []
+    # Lines the source shows anyway (a visible test's set-up that a hidden test repeats) give nothing away.
+    shown = set()
+    for cell in source_nb.cells:
+        if not (kind(cell) == "test" and info(cell).get("hidden")):
+            outside = split_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION)[0]
+            shown.update(line.strip() for line in split_regions("\n".join(outside), BEGIN_HIDDEN, END_HIDDEN)[0]
+                         if not SOLUTION_LINE.match(line))
     for index, cell in enumerate(source_nb.cells):
         k = kind(cell)
         secret_lines = []
@@ -198,7 +205,7 @@ def leaks(source_nb, release_nb):
         elif k == "test":
             secret_lines = hidden_lines(cell.source)
         for line in secret_lines:
-            if len(line) >= LEAK_MIN_CHARS and json.dumps(line)[1:-1] in text:
+            if len(line) >= LEAK_MIN_CHARS and line not in shown and json.dumps(line)[1:-1] in text:
                 problems.append(f"cell {index}: the release contains {line!r}")
     for cell in release_nb.cells:
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):

@@ -80,6 +80,14 @@ class ReleaseTest(unittest.TestCase):
         self.release.cells[1].source += "\n// for (long i = 0; i < flat.length(); i++) flat.putScalar(i, Math.max(0, flat.getDouble(i)));"
         self.assertTrue(any("putScalar" in p for p in lr.leaks(self.source, self.release)))
 
+    def test_a_line_the_source_shows_anyway_is_no_leak(self):
+        shared = "Check.close(reluAt(-1), 0, 0); // shown in the visible test"
+        self.source.cells[2].source += "\n" + shared
+        self.source.cells[3].source += "\n" + shared
+        self.assertEqual([], lr.leaks(self.source, lr.release(self.source, "abc")))
+        self.release.cells[1].source += "\n// double slopeOfRelu = 1.0; // SOLUTION"
+        self.assertTrue(any("slopeOfRelu" in p for p in lr.leaks(self.source, self.release)))
+
     def test_the_release_is_the_same_text_every_time(self):
         self.assertEqual(lr.dumps(self.release), lr.dumps(lr.release(lesson(), "abc")))
         nbformat.validate(nbformat.from_dict(self.release))
