@@ -65,12 +65,15 @@ def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0):
 
 
 def score(expected, found):
-    """{test id: (points, max, status)}: each expected test's record, or 'missing' with 0 points."""
+    """{test id: (points, max, status, why)}: each expected test's record, or 'missing' with 0 points;
+    why is the record's note or its first failed check's message (empty when it passed)."""
     out = {}
     for ident, (_, points) in expected.items():
         record = found.get(ident)
         if record is None:
-            out[ident] = (0.0, points, "missing")
-        else:
-            out[ident] = (float(record.get("points", 0)), float(record.get("max", points)), record.get("status", "?"))
+            out[ident] = (0.0, points, "missing", "the test cell left no record (it timed out, or the kernel died)")
+            continue
+        failed = [c for c in record.get("checks", []) if not c.get("passed")]
+        why = record.get("note") or (f"{failed[0].get('name')}: {failed[0].get('message')}" if failed else "")
+        out[ident] = (float(record.get("points", 0)), float(record.get("max", points)), record.get("status", "?"), why)
     return out

@@ -36,8 +36,8 @@ def mutated(source_nb, index, mutant):
 
 
 def describe(scores, only=None):
-    return ", ".join(f"{ident} {status} {points:g}/{maximum:g}" for ident, (points, maximum, status) in sorted(scores.items())
-                     if only is None or ident in only)
+    return "; ".join(f"{ident} {status} {points:g}/{maximum:g}" + (f" ({why})" if why and status != "passed" else "")
+                     for ident, (points, maximum, status, why) in sorted(scores.items()) if only is None or ident in only)
 
 
 class Verification:
@@ -65,19 +65,19 @@ class Verification:
 
         for secret in SECRETS:
             scores, seconds = self.run(self.source, secret)
-            full = all(status == "passed" and points == maximum for points, maximum, status in scores.values())
+            full = all(status == "passed" and points == maximum for points, maximum, status, _ in scores.values())
             self.result(full, f"reference scores full marks (secret {secret!r}, {seconds:.0f} s)",
                         "" if full else describe(scores))
 
         scores, _ = self.run(stubbed(self.source))
-        todo = all(status == "todo" and points == 0 for points, _, status in scores.values())
+        todo = all(status == "todo" and points == 0 for points, _, status, _ in scores.values())
         self.result(todo, "every stub fails as not done yet", "" if todo else describe(scores))
 
         if len(questions) > 1:
             for question in questions:
                 scores, _ = self.run(stubbed(self.source, {question}))
                 mine = {i for i, (q, _) in self.tests.items() if q == question}
-                ok = all((status == "todo") == (ident in mine) for ident, (_, _, status) in scores.items())
+                ok = all((status == "todo") == (ident in mine) for ident, (_, _, status, _) in scores.items())
                 self.result(ok, f"stubbing {question} zeroes its tests only", "" if ok else describe(scores))
 
         for index, cell in enumerate(self.source.cells):
