@@ -46,21 +46,15 @@ def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0):
     A cell that runs past its time (alexlab.timeout_s, else DEFAULT_TIMEOUT_S, times timeout_scale)
     is interrupted; a kernel that dies ends the run, and the tests after it leave no record."""
     nb = nbformat.from_dict(nb)
-    saved = os.environ.get("ALEXLAB_LESSON_SECRET")
-    os.environ["ALEXLAB_LESSON_SECRET"] = secret  # the kernel inherits it: Lesson.random's seed
     start = time.monotonic()
     client = NotebookClient(nb, kernel_name=kernel, allow_errors=True, interrupt_on_timeout=True,
                             timeout_func=lambda cell: timeout_scale * lr.info(cell).get("timeout_s", DEFAULT_TIMEOUT_S),
                             resources={"metadata": {"path": cwd or os.getcwd()}})
-    try:
-        client.execute(stderr=subprocess.DEVNULL)  # the JVM's own warnings; the records say what counts
+    env = dict(os.environ, ALEXLAB_LESSON_SECRET=secret)  # the kernel's: Lesson.random's seed
+    try:  # the JVM's own warnings on stderr are dropped: the records say what counts
+        client.execute(env=env, stderr=subprocess.DEVNULL)
     except (CellTimeoutError, DeadKernelError, RuntimeError) as e:  # the records so far still count
         nb.metadata.setdefault("alexlab", {})["run_error"] = f"{type(e).__name__}: {e}"
-    finally:
-        if saved is None:
-            os.environ.pop("ALEXLAB_LESSON_SECRET", None)
-        else:
-            os.environ["ALEXLAB_LESSON_SECRET"] = saved
     return nb, records(nb), time.monotonic() - start
 
 

@@ -10,7 +10,9 @@
   7. current:     the committed release equals a fresh one, byte for byte
 """
 import copy
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 import nbformat
 
@@ -40,54 +42,78 @@ def describe(scores, only=None):
                      for ident, (points, maximum, status, why) in sorted(scores.items()) if only is None or ident in only)
 
 
+def run_one(nb, secret, kernel, cwd):
+    """One run in a worker process: ({test id: record}, seconds). A kernel that could not start
+    (two starting at once may pick the same free port) is started again, twice at most."""
+    for attempt in range(3):
+        executed, found, seconds = run.execute(nb, secret=secret, kernel=kernel, cwd=cwd)
+        error = executed.metadata.get("alexlab", {}).get("run_error")
+        if found or not error:
+            break
+        print(f"    (a kernel failed before any test ran: {error.splitlines()[0][:160]}; starting another)", flush=True)
+    return found, seconds
+
+
 class Verification:
     def __init__(self, source_path, release_path, kernel="alexlab", say=print):
         self.source_path, self.release_path, self.kernel, self.say = source_path, release_path, kernel, say
         self.source = nbformat.read(source_path, as_version=4)
         self.failures = 0
 
+    @staticmethod
+    def full_marks(scores):
+        ok = all(status == "passed" and points == maximum for points, maximum, status, _ in scores.values())
+        return ok, "" if ok else describe(scores)
+
+    @staticmethod
+    def all_todo(scores):
+        ok = all(status == "todo" and points == 0 for points, _, status, _ in scores.values())
+        return ok, "" if ok else describe(scores)
+
+    @staticmethod
+    def only_todo(scores, tests):
+        ok = all((status == "todo") == (ident in tests) for ident, (_, _, status, _) in scores.items())
+        return ok, "" if ok else describe(scores)
+
+    @staticmethod
+    def loses(scores, tests):
+        """A test of the question lost points with a record (a run that left none proves nothing)."""
+        ok = any(scores[i][0] < scores[i][1] and scores[i][2] != "missing" for i in tests)
+        return ok, "" if ok else describe(scores, tests)
+
     def result(self, ok, what, detail=""):
         self.say(f"    {'ok  ' if ok else 'FAIL'} {what}" + (f": {detail}" if detail else ""))
         self.failures += not ok
         return ok
 
-    def run(self, nb, secret=SECRETS[0]):
-        cwd = os.path.dirname(os.path.abspath(self.source_path))
-        _, found, seconds = run.execute(nb, secret=secret, kernel=self.kernel, cwd=cwd)
-        return run.score(self.tests, found), seconds
-
-    def verify(self):
+    def verify(self, jobs=2):
         problems = lr.lint(self.source)
         if not self.result(not problems, "lint", "; ".join(problems)):
             return False
         self.tests = run.test_cells(self.source)
         questions = sorted({question for question, _ in self.tests.values()})
+        mine = {q: {i for i, (question, _) in self.tests.items() if question == q} for q in questions}
 
-        for secret in SECRETS:
-            scores, seconds = self.run(self.source, secret)
-            full = all(status == "passed" and points == maximum for points, maximum, status, _ in scores.values())
-            self.result(full, f"reference scores full marks (secret {secret!r}, {seconds:.0f} s)",
-                        "" if full else describe(scores))
-
-        scores, _ = self.run(stubbed(self.source))
-        todo = all(status == "todo" and points == 0 for points, _, status, _ in scores.values())
-        self.result(todo, "every stub fails as not done yet", "" if todo else describe(scores))
-
+        # Every run is a notebook in a fresh kernel, so they are independent: `jobs` of them at a time.
+        runs = [(f"reference scores full marks (secret {secret!r})", self.source, secret, self.full_marks)
+                for secret in SECRETS]
+        runs.append(("every stub fails as not done yet", stubbed(self.source), SECRETS[0], self.all_todo))
         if len(questions) > 1:
-            for question in questions:
-                scores, _ = self.run(stubbed(self.source, {question}))
-                mine = {i for i, (q, _) in self.tests.items() if q == question}
-                ok = all((status == "todo") == (ident in mine) for ident, (_, _, status, _) in scores.items())
-                self.result(ok, f"stubbing {question} zeroes its tests only", "" if ok else describe(scores))
-
+            for q in questions:
+                runs.append((f"stubbing {q} zeroes its tests only", stubbed(self.source, {q}), SECRETS[0],
+                             lambda scores, q=q: self.only_todo(scores, mine[q])))
         for index, cell in enumerate(self.source.cells):
             for mutant in lr.info(cell).get("mutants", []):
-                question = lr.info(cell)["question"]
-                scores, _ = self.run(mutated(self.source, index, mutant))
-                mine = {i for i, (q, _) in self.tests.items() if q == question}
-                lost = any(scores[i][0] < scores[i][1] and scores[i][2] != "missing" for i in mine)
-                self.result(lost, f"mutant {mutant['name']!r} loses points in {question}",
-                            "" if lost else describe(scores, mine))
+                q = lr.info(cell)["question"]
+                runs.append((f"mutant {mutant['name']!r} loses points in {q}", mutated(self.source, index, mutant),
+                             SECRETS[0], lambda scores, q=q: self.loses(scores, mine[q])))
+        cwd = os.path.dirname(os.path.abspath(self.source_path))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(run_one, nb, secret, self.kernel, cwd) for _, nb, secret, _ in runs]
+            for (what, _, _, judge), future in zip(runs, futures):
+                found, seconds = future.result()
+                ok, detail = judge(run.score(self.tests, found))
+                self.result(ok, f"{what} ({seconds:.0f} s)", detail)
 
         fresh = lr.release(self.source, lr.source_sha256(self.source_path))
         leaks = lr.leaks(self.source, fresh)
