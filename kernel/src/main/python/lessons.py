@@ -65,8 +65,23 @@ def verify(names):
     return 1 if failed else 0
 
 
+def grade(args):
+    """grade LESSON --submissions DIR --out DIR [--secret S]: a gradebook for a folder of notebooks."""
+    import argparse
+    from lesson_grade import grade as grade_all
+    parser = argparse.ArgumentParser(prog="./install.sh lessons grade")
+    parser.add_argument("lesson")
+    parser.add_argument("--submissions", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--secret", default=os.environ.get("ALEXLAB_LESSON_SECRET", "public"))
+    options = parser.parse_args(args)
+    grade_all(sources([options.lesson])[0], options.submissions, options.out, secret=options.secret)
+    print(f"gradebook: {os.path.join(options.out, 'grades.csv')}")
+    return 0
+
+
 if __name__ == "__main__":
-    commands = {"release": release, "verify": verify}
+    commands = {"release": release, "verify": verify, "grade": grade}
     if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__)
         sys.exit(0 if len(sys.argv) > 1 else 2)
