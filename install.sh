@@ -34,7 +34,7 @@ Commands:
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
   gpucheck    check every GPU claim in one run: facts, GPU tests, selftest, benchmarks, notebooks
   bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
-  lessons     the classroom lessons: release (student notebooks) | verify (each lesson sound)
+  lessons     classroom lessons: release (student notebooks) | verify (each sound) | grade (a class)
   reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
               their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for

@@ -120,7 +120,7 @@ def release(source_nb, sha256):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cell.pop("attachments", None)
-        cell.metadata = {"alexlab": {key: value for key, value in info(cell).items() if key in ("kind", "question")}}
+        cell.metadata = {"alexlab": {key: value for key, value in info(cell).items() if key in ("kind", "question", "forbid")}}
         if k in ("test", "setup"):  # the student's copy may be edited, but grading restores these
             cell.metadata["editable"] = k == "setup"
             cell.metadata["deletable"] = False
@@ -161,6 +161,9 @@ def lint(source_nb):
             if BEGIN_SOLUTION not in text and not any(SOLUTION_LINE.match(l) for l in text.split("\n")):
                 problems.append(f"{where}: a solution cell without a {BEGIN_SOLUTION} region or a // SOLUTION line")
             questions.setdefault(question, {"visible": 0, "hidden": 0, "solution": 0})["solution"] += 1
+            for name in info(cell).get("forbid", []):
+                if any(re.search(rf"\b{re.escape(name)}\b", line) for line in solution_lines(text)):
+                    problems.append(f"{where}: the answer uses {name}, which the cell forbids")
             for mutant in info(cell).get("mutants", []):
                 if mutant.get("from") not in text:
                     problems.append(f"{where}: mutant {mutant.get('name')!r}: {mutant.get('from')!r} is not in the cell")

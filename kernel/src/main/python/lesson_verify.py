@@ -43,15 +43,9 @@ def describe(scores, only=None):
 
 
 def run_one(nb, secret, kernel, cwd):
-    """One run in a worker process: ({test id: record}, seconds). A kernel that could not start
-    (two starting at once may pick the same free port) is started again, twice at most."""
-    for attempt in range(3):
-        executed, found, seconds = run.execute(nb, secret=secret, kernel=kernel, cwd=cwd)
-        error = executed.metadata.get("alexlab", {}).get("run_error")
-        if found or not error:
-            break
-        print(f"    (a kernel failed before any test ran: {error.splitlines()[0][:160]}; starting another)", flush=True)
-    return found, seconds
+    """One run in a worker process: ({test id: record}, seconds, [Incident])."""
+    _, found, seconds, incidents = run.execute(nb, secret=secret, kernel=kernel, cwd=cwd)
+    return found, seconds, incidents
 
 
 class Verification:
@@ -111,8 +105,8 @@ class Verification:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(run_one, nb, secret, self.kernel, cwd) for _, nb, secret, _ in runs]
             for (what, _, _, judge), future in zip(runs, futures):
-                found, seconds = future.result()
-                ok, detail = judge(run.score(self.tests, found))
+                found, seconds, incidents = future.result()
+                ok, detail = judge(run.score(self.tests, found, incidents))
                 self.result(ok, f"{what} ({seconds:.0f} s)", detail)
 
         fresh = lr.release(self.source, lr.source_sha256(self.source_path))

@@ -5,6 +5,11 @@
   ./install.sh lessons verify [LESSON...]
       prove each lesson sound (the checks are listed in lesson_verify.py); ends with
       "lessons: N passed, N failed, 0 skipped" and exits 1 if any failed
+  ./install.sh lessons grade LESSON --submissions DIR --out DIR [--secret S] [--time-limit S] [--heap 2g] [--jobs N]
+      grade a folder of student notebooks (*.ipynb; the file name is the student): a fresh kernel
+      each, every test under its time limit; writes OUT/grades.csv, grades.json,
+      feedback/STUDENT.md and .html, and results/STUDENT.json (Gradescope's format). The secret
+      (default: $ALEXLAB_LESSON_SECRET, else "public") draws the hidden tests' inputs
 
 LESSON is a name (L01-relu) or a path; none means every lesson in lessons/source/. verify runs
 the notebooks in this checkout's kernel (JUPYTER_PATH as install.sh sets it).
@@ -74,8 +79,15 @@ def grade(args):
     parser.add_argument("--submissions", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--secret", default=os.environ.get("ALEXLAB_LESSON_SECRET", "public"))
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds any one cell may run (default: each cell's own limit, else 120)")
+    parser.add_argument("--heap", default=None, help="each kernel's Java heap limit, e.g. 2g (default: the JVM's)")
+    parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
     options = parser.parse_args(args)
-    grade_all(sources([options.lesson])[0], options.submissions, options.out, secret=options.secret)
+    if not os.path.isdir(options.submissions):
+        sys.exit(f"lessons.py grade: {options.submissions} is not a folder")
+    grade_all(sources([options.lesson])[0], options.submissions, options.out, secret=options.secret,
+              time_limit=options.time_limit, heap=options.heap, jobs=options.jobs, say=lambda line: print(line, flush=True))
     print(f"gradebook: {os.path.join(options.out, 'grades.csv')}")
     return 0
 
@@ -86,5 +98,5 @@ if __name__ == "__main__":
         print(__doc__)
         sys.exit(0 if len(sys.argv) > 1 else 2)
     if sys.argv[1] not in commands:
-        sys.exit(f"lessons.py: unknown command {sys.argv[1]!r} (release or verify)")
+        sys.exit(f"lessons.py: unknown command {sys.argv[1]!r} (release, verify or grade)")
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))
