@@ -115,7 +115,8 @@ public final class Check {
     /**
      * The backward of a function matches its forward: for L = sum(forward(x) * r) with a fixed random
      * r, backward(x, r) must equal dL/dx by central differences in double precision (h = 1e-6),
-     * with a relative error of at most 1e-6, at up to 200 positions of x.
+     * with a relative error |a - n| / max(|a|, |n|, 1e-3) of at most 1e-6, at up to 200 positions of x
+     * (the check of {@link io.github.alexlab.nn.FiniteDifferences}, which the blocks' own tests use).
      */
     public static Verdict gradient(UnaryOperator<INDArray> forward, BinaryOperator<INDArray> backward, INDArray x) {
         return GradientCheck.run("gradient", forward, backward, x);
@@ -146,14 +147,6 @@ public final class Check {
     }
 
     /** sum(a * b) in double precision. */
-    static double numbersDot(INDArray a, INDArray b) {
-        double[] x = numbers(a), y = numbers(b);
-        double sum = 0;
-        for (int i = 0; i < x.length; i++)
-            sum += x[i] * y[i];
-        return sum;
-    }
-
     /** The numbers of an array in row-major order, as doubles. */
     static double[] numbers(INDArray x) {
         return x.castTo(DataType.DOUBLE).dup('c').data().asDouble();

@@ -72,6 +72,20 @@ class CheckTest {
     }
 
     @Test
+    void gradientCheckComparesTinyGradientsAbsolutely() {
+        // y = x0 + 1e-12 x1: the exact gradient for x1 is 1e-12 r, but nudging x1 by 1e-6 moves y by
+        // 1e-18, below a double's resolution at 1, so central differences see 0 (or one rounding
+        // step, 1e-10). Compared relatively, that right backward would fail; on the floor it passes.
+        INDArray x = Nd4j.createFromArray(1.0, 1.0);
+        assertTrue(Check.gradient(a -> Nd4j.createFromArray(a.getDouble(0) + 1e-12 * a.getDouble(1)),
+                (a, g) -> Nd4j.createFromArray(g.getDouble(0), 1e-12 * g.getDouble(0)), x).passed());
+        // ...and a wrong one still fails where the gradient is large enough to tell.
+        Verdict wrong = Check.gradient(a -> a.mul(a).mul(0.5), (a, g) -> g.mul(a).mul(1.01), x);
+        assertFalse(wrong.passed());
+        assertTrue(wrong.message().contains("your backward"), wrong.message());
+    }
+
+    @Test
     void hashedChecksAnExactAnswerWithoutShowingIt() {
         String expected = Check.hash(61706);
         assertNotEquals("61706", expected);
