@@ -5,7 +5,8 @@
   3. stubs:       with every answer stubbed (the release, hidden tests put back) every test fails as "todo",
                   not with a compile error: the stubs compile and say "not done yet"
   4. independent: stubbing one question's answers zeroes that question's tests only
-  5. mutants:     each classic wrong answer listed in the source loses points in its question
+  5. mutants:     each classic wrong answer listed in the source loses points in its question (one
+                  mutant per question in a run: the questions are independent, as 4 proves)
   6. leaks:       no answer line and no hidden test in the release, and no outputs
   7. current:     the committed release equals a fresh one, byte for byte
 """
@@ -31,10 +32,23 @@ def stubbed(source_nb, questions=None):
     return nb
 
 
-def mutated(source_nb, index, mutant):
+def mutated(source_nb, changes):
+    """The source with each (cell index, mutant) of changes put in."""
     nb = copy.deepcopy(source_nb)
-    nb.cells[index].source = nb.cells[index].source.replace(mutant["from"], mutant["to"], 1)
+    for index, mutant in changes:
+        nb.cells[index].source = nb.cells[index].source.replace(mutant["from"], mutant["to"], 1)
     return nb
+
+
+def mutant_rounds(source_nb):
+    """The mutants in rounds of at most one per question: round k holds each question's k-th mutant.
+    Questions are independent (verify proves it), so one run judges a whole round."""
+    per_question = {}
+    for index, cell in enumerate(source_nb.cells):
+        for mutant in lr.info(cell).get("mutants", []):
+            per_question.setdefault(lr.info(cell)["question"], []).append((index, mutant))
+    depth = max((len(m) for m in per_question.values()), default=0)
+    return [[(q, *m[k]) for q, m in sorted(per_question.items()) if k < len(m)] for k in range(depth)]
 
 
 def describe(scores, only=None):
@@ -89,25 +103,27 @@ class Verification:
         mine = {q: {i for i, (question, _) in self.tests.items() if question == q} for q in questions}
 
         # Every run is a notebook in a fresh kernel, so they are independent: `jobs` of them at a time.
-        runs = [(f"reference scores full marks (secret {secret!r})", self.source, secret, self.full_marks)
+        # A run is (notebook, secret, [(what it shows, judge of its scores)]).
+        runs = [(self.source, secret, [(f"reference scores full marks (secret {secret!r})", self.full_marks)])
                 for secret in SECRETS]
-        runs.append(("every stub fails as not done yet", stubbed(self.source), SECRETS[0], self.all_todo))
+        runs.append((stubbed(self.source), SECRETS[0], [("every stub fails as not done yet", self.all_todo)]))
         if len(questions) > 1:
             for q in questions:
-                runs.append((f"stubbing {q} zeroes its tests only", stubbed(self.source, {q}), SECRETS[0],
-                             lambda scores, q=q: self.only_todo(scores, mine[q])))
-        for index, cell in enumerate(self.source.cells):
-            for mutant in lr.info(cell).get("mutants", []):
-                q = lr.info(cell)["question"]
-                runs.append((f"mutant {mutant['name']!r} loses points in {q}", mutated(self.source, index, mutant),
-                             SECRETS[0], lambda scores, q=q: self.loses(scores, mine[q])))
+                runs.append((stubbed(self.source, {q}), SECRETS[0], [(
+                    f"stubbing {q} zeroes its tests only", lambda scores, q=q: self.only_todo(scores, mine[q]))]))
+        for round_ in mutant_rounds(self.source):
+            runs.append((mutated(self.source, [(index, mutant) for _, index, mutant in round_]), SECRETS[0], [
+                (f"mutant {mutant['name']!r} loses points in {q}", lambda scores, q=q: self.loses(scores, mine[q]))
+                for q, _, mutant in round_]))
         cwd = os.path.dirname(os.path.abspath(self.source_path))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(run_one, nb, secret, self.kernel, cwd) for _, nb, secret, _ in runs]
-            for (what, _, _, judge), future in zip(runs, futures):
+            futures = [pool.submit(run_one, nb, secret, self.kernel, cwd) for nb, secret, _ in runs]
+            for (_, _, judges), future in zip(runs, futures):
                 found, seconds, incidents = future.result()
-                ok, detail = judge(run.score(self.tests, found, incidents))
-                self.result(ok, f"{what} ({seconds:.0f} s)", detail)
+                scores = run.score(self.tests, found, incidents)
+                for what, judge in judges:
+                    ok, detail = judge(scores)
+                    self.result(ok, f"{what} ({seconds:.0f} s)", detail)
 
         fresh = lr.release(self.source, lr.source_sha256(self.source_path))
         leaks = lr.leaks(self.source, fresh)
