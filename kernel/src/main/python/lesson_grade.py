@@ -80,7 +80,7 @@ def grade_one(source_nb, path, secret, kernel, time_limit, heap=None):
         got = submission.metadata.get("alexlab", {}).get("lesson", {}).get("id")
     except Exception as e:  # a corrupt or foreign file is a row, not a crash
         row["flags"].append(f"unreadable: {type(e).__name__}: {str(e)[:200]}")
-        for ident, (_, points) in sorted(tests.items()):
+        for ident, (_, points) in tests.items():
             row["tests"][ident] = {"points": 0.0, "max": points, "status": "unreadable", "why": "the file is not a notebook"}
         return row
     if got != wanted:
@@ -125,7 +125,7 @@ def feedback(row, hidden):
     lines = [f"# {row['student']}: {row['points']:g} of {row['max']:g} points", ""]
     lines += [f"- note: {flag}" for flag in row["flags"]]
     lines += ["", "| test | status | points | why |", "|---|---|---|---|"]
-    for ident, t in sorted(row["tests"].items()):
+    for ident, t in row["tests"].items():
         why = shown(ident, t, hidden).replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {ident}{' (hidden)' if ident in hidden else ''} | {t['status']} | "
                      f"{t['points']:g} / {t['max']:g} | {why} |")
@@ -137,7 +137,7 @@ def feedback_html(row, hidden, lesson):
     rows = "".join(
         f"<tr class='{e(t['status'])}'><td>{e(ident)}{' <i>(hidden)</i>' if ident in hidden else ''}</td>"
         f"<td>{e(t['status'])}</td><td>{t['points']:g} / {t['max']:g}</td><td>{e(shown(ident, t, hidden))}</td></tr>"
-        for ident, t in sorted(row["tests"].items()))
+        for ident, t in row["tests"].items())
     notes = "".join(f"<li>{e(flag)}</li>" for flag in row["flags"])
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(lesson)}: {e(row['student'])}</title>"
             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -152,7 +152,7 @@ def gradescope(row, hidden):
     return {"score": row["points"], "tests": [
         {"name": ident, "score": t["points"], "max_score": t["max"], "status": t["status"],
          "output": shown(ident, t, hidden), "visibility": "after_due_date" if ident in hidden else "visible"}
-        for ident, t in sorted(row["tests"].items())]}
+        for ident, t in row["tests"].items()]}
 
 
 def grade(source_path, submissions, out, secret="public", kernel="alexlab", time_limit=None, heap=None, jobs=2,
@@ -184,7 +184,7 @@ def write(out, rows, source, hidden, lesson):
     os.makedirs(os.path.join(out, "results"), exist_ok=True)
     with open(os.path.join(out, "grades.json"), "w", encoding="utf-8") as f:
         json.dump(rows, f, indent=1)
-    ids = sorted(run.test_cells(source))
+    ids = list(run.test_cells(source))  # in the notebook's order
     with open(os.path.join(out, "grades.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "points", "max", *ids, "incidents", "flags"])
