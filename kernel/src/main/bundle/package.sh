@@ -101,7 +101,9 @@ stage_bundle() {
     cp "$REPO"/notebooks/*.ipynb "$root/notebooks/"
     install -m 755 "$BUNDLE_SRC/alexlab" "$root/bin/alexlab"
     install -m 644 "$BUNDLE_SRC/find-cuda.sh" "$root/bin/find-cuda.sh"
-    install -D -m 644 "$REPO/kernel/src/main/python/torch_peer.py" "$root/python/torch_peer.py"  # gpucheck's PyTorch peer
+    for peer in torch_peer.py torch_cpu_peer.py; do  # the PyTorch peers of gpucheck and the CPU benchmark
+        install -D -m 644 "$REPO/kernel/src/main/python/$peer" "$root/python/$peer"
+    done
 }
 
 # Packs the folder alexlab in $1 into the archive $2 and prints its size.

@@ -31,10 +31,7 @@ public final class AlexNetCpuBenchmark {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Sequential model = AlexNet.singleTower(1, 224, 10);
         model.train(true);
-        INDArray images = Nd4j.rand(DataType.FLOAT, batch, 1, 224, 224);
-        INDArray labels = Nd4j.createFromArray(new int[batch]).castTo(DataType.FLOAT);
-        for (int i = 0; i < batch; i++)
-            labels.putScalar(i, i % 10);
+        INDArray images = Nd4j.rand(DataType.FLOAT, batch, 1, 224, 224), labels = cyclicLabels(batch);
         BlockTimes times = new BlockTimes(Sequential.blocksOf(model).size());
         TrainingStep step = new TrainingStep(model, new SGD(model.parameters(), 1e-6).momentum(0.9), times);
         List<Layer> layers = step.blocks();
@@ -120,6 +117,14 @@ public final class AlexNetCpuBenchmark {
             updateStart = System.nanoTime();
             return true;
         }
+    }
+
+    /** Labels 0, 1, ..., 9, 0, 1, ... for a batch of random images: every class, as a real batch has. */
+    static INDArray cyclicLabels(int batch) {
+        INDArray labels = Nd4j.create(DataType.FLOAT, batch);
+        for (int i = 0; i < batch; i++)
+            labels.putScalar(i, i % 10);
+        return labels;
     }
 
     private static double[] minus(double[] a, double[] b) {

@@ -103,7 +103,8 @@ public final class Device {
         return facts;
     }
 
-    private static String cpuModel() {
+    /** The CPU's model name, as Linux reports it (else the architecture). */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
                 if (line.startsWith("model name"))

@@ -1,5 +1,6 @@
 package io.github.alexlab.kernel.run;
 
+import io.github.alexlab.bench.PyTorchPeer;
 import io.github.alexlab.cuda.Cuda;
 import io.github.alexlab.cuda.Nvrtc;
 import io.github.alexlab.kernel.Main;
@@ -244,14 +245,8 @@ public final class GpuCheck {
         return null;
     }
 
-    /** The project's PyTorch peer script: in the checkout, or beside the bundle's jars. */
     private static Path torchPeer() {
-        for (Path dir = jarFolder(); dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve("kernel/src/main/python/torch_peer.py"), dir.resolve("python/torch_peer.py")))
-                if (Files.isRegularFile(candidate))
-                    return candidate;
-        }
-        return Path.of("torch_peer.py");
+        return PyTorchPeer.script("torch_peer.py");
     }
 
     /** Why the PyTorch peer cannot run here, or null when python3 imports torch and sees a CUDA device. */
