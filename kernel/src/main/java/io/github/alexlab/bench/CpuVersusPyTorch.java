@@ -29,7 +29,9 @@ import java.util.Random;
  * Benchmark (not a test): AlexLab against PyTorch on this machine's CPU, the same models and work
  * in the same run. Each work item alternates: one timed run of AlexLab's, then one of PyTorch's
  * (kernel/src/main/python/torch_cpu_peer.py, in its own process, with as many threads), so that
- * both see the same machine; the table gives each side's median over the rounds and their ratio.
+ * both see the same machine, and with the same environment (the peer inherits this JVM's, glibc's
+ * huge-page setting of jvm-flags.properties included), so that both allocate memory alike; the
+ * table gives each side's median over the rounds and their ratio.
  * Where no Python imports torch, AlexLab's side runs alone and the reason is printed.
  * <p>
  * usage: CpuVersusPyTorch [rounds] [--quick]    (--quick: small sizes, to check that it runs)
