@@ -68,21 +68,26 @@ def forbidden_uses(source_nb, rebuilt_nb):
     return uses
 
 
+def zero_row(path, tests, status=None, why="", flag=None):
+    """A row of 0 points for the submission at path: each test with this status (none: no tests), and a note."""
+    return {"student": os.path.splitext(os.path.basename(path))[0], "points": 0.0,
+            "max": sum(points for _, points in tests.values()),
+            "tests": {ident: {"points": 0.0, "max": points, "status": status, "why": why}
+                      for ident, (_, points) in tests.items()} if status else {},
+            "flags": [flag] if flag else [], "incidents": [], "seconds": 0.0}
+
+
 def grade_one(source_nb, path, secret, kernel, time_limit, heap=None):
     """One student's row: {student, points, max, tests: {id: {...}}, flags, incidents}. Never raises."""
-    student = os.path.splitext(os.path.basename(path))[0]
     tests = run.test_cells(source_nb)
-    row = {"student": student, "points": 0.0, "max": sum(points for _, points in tests.values()),
-           "tests": {}, "flags": [], "incidents": [], "seconds": 0.0}
     try:
         submission = nbformat.read(path, as_version=4)
         wanted = source_nb.metadata.get("alexlab", {}).get("lesson", {}).get("id")
         got = submission.metadata.get("alexlab", {}).get("lesson", {}).get("id")
     except Exception as e:  # a corrupt or foreign file is a row, not a crash
-        row["flags"].append(f"unreadable: {type(e).__name__}: {str(e)[:200]}")
-        for ident, (_, points) in tests.items():
-            row["tests"][ident] = {"points": 0.0, "max": points, "status": "unreadable", "why": "the file is not a notebook"}
-        return row
+        return zero_row(path, tests, "unreadable", "the file is not a notebook",
+                        f"unreadable: {type(e).__name__}: {str(e)[:200]}")
+    row = zero_row(path, tests)
     if got != wanted:
         row["flags"].append(f"lesson-mismatch: {got!r} instead of {wanted!r}")
     nb, flags = rebuild(source_nb, submission)
@@ -169,9 +174,7 @@ def grade(source_path, submissions, out, secret="public", kernel="alexlab", time
             try:
                 row = future.result()
             except Exception as e:  # the grader's own failure on one file still leaves a row
-                row = {"student": os.path.splitext(os.path.basename(path))[0], "points": 0.0,
-                       "max": sum(p for _, p in run.test_cells(source).values()), "tests": {}, "incidents": [],
-                       "flags": [f"grader-error: {type(e).__name__}: {str(e)[:200]}"], "seconds": 0.0}
+                row = zero_row(path, run.test_cells(source), flag=f"grader-error: {type(e).__name__}: {str(e)[:200]}")
             say(f"{row['student']}: {row['points']:g} / {row['max']:g} ({row['seconds']:.0f} s)"
                 + (f"  [{'; '.join(row['flags'])}]" if row["flags"] else ""))
             rows.append(row)

@@ -76,10 +76,9 @@ class Incident:
 
     def __init__(self, index, cell, what, seconds):
         self.index, self.what, self.seconds = index, what, seconds
-        self.kind, self.question = lr.kind(cell), lr.info(cell).get("question")
-        self.test = lr.test_id(cell)[1] if self.kind == "test" else None
+        self.kind, self.question, self.test = lr.kind(cell), lr.info(cell).get("question"), None
         if self.kind == "test":
-            self.question = lr.test_id(cell)[0]
+            self.question, self.test, _ = lr.test_id(cell)
 
     def why(self):
         where = "this test" if self.kind == "test" else f"the {self.kind} cell {self.index}"
@@ -92,17 +91,17 @@ class Incident:
                 "what": self.what, "why": self.why()}
 
 
-def cell_limit(cell, timeout_scale, time_limit):
-    limit = timeout_scale * lr.info(cell).get("timeout_s", DEFAULT_TIMEOUT_S)
+def cell_limit(cell, time_limit):
+    limit = lr.info(cell).get("timeout_s", DEFAULT_TIMEOUT_S)
     return min(limit, time_limit) if time_limit else limit
 
 
-def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0, time_limit=None, heap=None):
+def execute(nb, secret="public", kernel="alexlab", cwd=None, time_limit=None, heap=None):
     """Runs every code cell of a copy of nb (errors do not stop it); returns
     (executed nb, {test id: record}, seconds, [Incident]).
 
-    Each cell may run for its alexlab.timeout_s (else DEFAULT_TIMEOUT_S) times timeout_scale, and
-    never longer than time_limit seconds when that is given. heap ("2g"): the kernel's Java heap
+    Each cell may run for its alexlab.timeout_s (else DEFAULT_TIMEOUT_S), and never longer than
+    time_limit seconds when that is given. heap ("2g"): the kernel's Java heap
     limit (else the JVM's default, a quarter of the memory), so that kernels run side by side fit."""
     nb = nbformat.from_dict(copy.deepcopy(nb))
     start = time.monotonic()
@@ -120,7 +119,7 @@ def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0, 
                 while position < len(code):
                     index = code[position]
                     cell = nb.cells[index]
-                    limit = cell_limit(cell, timeout_scale, time_limit)
+                    limit = cell_limit(cell, time_limit)
                     client.timeout_func = lambda _, limit=limit: limit
                     cell_start = time.monotonic()
                     try:
@@ -134,7 +133,7 @@ def execute(nb, secret="public", kernel="alexlab", cwd=None, timeout_scale=1.0, 
         except KernelStartError as e:
             nb.metadata.setdefault("alexlab", {})["run_error"] = str(e)
             break
-    if position < len(code):
+    if len(incidents) == MOST_INCIDENTS and position < len(code):
         nb.metadata.setdefault("alexlab", {})["run_error"] = f"stopped after {len(incidents)} incidents"
     nb.metadata.setdefault("alexlab", {})["incidents"] = [i.as_dict() for i in incidents]
     return nb, records(nb), time.monotonic() - start, incidents

@@ -51,15 +51,15 @@ public final class AlexNetCpuBenchmark {
             backwardMs[r] = times.backwardMs.clone();
             forwardTotal[r] = Arrays.stream(forwardMs[r]).sum();
         }
-        double forward = median(forwardTotal), update = median(updateTotal), total = median(stepTotal);
+        double forward = Measurement.median(forwardTotal), update = Measurement.median(updateTotal), total = Measurement.median(stepTotal);
         System.out.printf(Locale.ROOT, "forward            %8.0f ms (median of %d; target <= 700 ms)%n", forward, runs);
         System.out.printf(Locale.ROOT, "forward + backward %8.0f ms (the step without the update; target <= 2600 ms)%n",
-                median(minus(stepTotal, updateTotal)));
+                Measurement.median(minus(stepTotal, updateTotal)));
         System.out.printf(Locale.ROOT, "SGD update         %8.0f ms%n", update);
         System.out.printf(Locale.ROOT, "training step      %8.0f ms (median of %d)%n", total, runs);
         System.out.printf(Locale.ROOT, "%n%-10s %10s %10s %8s%n", "layer", "fwd ms", "bwd ms", "share");
         for (int l = 0; l < layers.size(); l++) {
-            double f = median(column(forwardMs, l)), b = median(column(backwardMs, l));
+            double f = Measurement.median(column(forwardMs, l)), b = Measurement.median(column(backwardMs, l));
             System.out.printf(Locale.ROOT, "%-10s %10.1f %10.1f %7.1f%%%n", layers.get(l).name(), f, b, 100 * (f + b) / total);
         }
     }
@@ -139,11 +139,5 @@ public final class AlexNetCpuBenchmark {
         for (int r = 0; r < m.length; r++)
             v[r] = m[r][c];
         return v;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

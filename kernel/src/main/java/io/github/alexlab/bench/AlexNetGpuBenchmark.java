@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -69,7 +68,7 @@ public final class AlexNetGpuBenchmark {
             if (s >= 0)
                 ms[s] = (System.nanoTime() - start) / 1e6;
         }
-        return median(ms);
+        return Measurement.median(ms);
     }
 
     /** {work only, with the copy} in ms. */
@@ -107,12 +106,6 @@ public final class AlexNetGpuBenchmark {
             sgd.velocitiesToHost();
             model.to(Device.cpu());
         }
-        return new double[]{median(work), median(withCopy)};
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return new double[]{Measurement.median(work), Measurement.median(withCopy)};
     }
 }

@@ -46,11 +46,11 @@ public final class CpuVersusPyTorch {
 
     private record Row(Work work, double[] ours, double[] theirs) {
         double ourMedian() {
-            return median(ours);
+            return Measurement.median(ours);
         }
 
         double theirMedian() {
-            return theirs == null ? Double.NaN : median(theirs);
+            return theirs == null ? Double.NaN : Measurement.median(theirs);
         }
     }
 
@@ -76,7 +76,7 @@ public final class CpuVersusPyTorch {
                 System.out.printf(Locale.ROOT, "%s ...%n", work.label());
                 rows.add(measure(work, peer, work.label().startsWith("LeNet-5 epoch") ? Math.min(rounds, 3) : rounds));
             }
-            printTable(rows, rounds);
+            printTable(rows);
             List<Row> blocks = new ArrayList<>();
             Sequential alexnet = AlexNet.singleTower(1, 224, 10);
             alexnet.train(true);
@@ -98,7 +98,7 @@ public final class CpuVersusPyTorch {
                 blocks.sort(Comparator.comparingDouble((Row r) -> r.ourMedian() / r.theirMedian()).reversed());
                 System.out.println("largest gaps first:");
             }
-            printTable(blocks, rounds);
+            printTable(blocks);
         } finally {
             if (peer != null)
                 peer.close();
@@ -162,8 +162,8 @@ public final class CpuVersusPyTorch {
         return new Row(work, ours, theirs);
     }
 
-    private static void printTable(List<Row> rows, int rounds) {
-        System.out.printf(Locale.ROOT, "%n%-42s %12s %12s %7s %8s%n", "work (median of " + rounds + " alternating runs)",
+    private static void printTable(List<Row> rows) {
+        System.out.printf(Locale.ROOT, "%n%-42s %6s %12s %12s %7s %8s%n", "work (medians of alternating runs)", "runs",
                 "AlexLab", "PyTorch", "ratio", "target");
         for (Row row : rows) {
             Work w = row.work();
@@ -172,18 +172,12 @@ public final class CpuVersusPyTorch {
             String a = rate ? String.format(Locale.ROOT, "%.0f", w.flops() / ours / 1e6) : millis(ours);
             String t = Double.isNaN(theirs) ? "-" : rate ? String.format(Locale.ROOT, "%.0f", w.flops() / theirs / 1e6) : millis(theirs);
             String ratio = Double.isNaN(theirs) ? "-" : String.format(Locale.ROOT, "%.2f", rate ? theirs / ours : ours / theirs);
-            System.out.printf(Locale.ROOT, "%-42s %12s %12s %7s %8s%n", w.label(), a, t, ratio, w.target());
+            System.out.printf(Locale.ROOT, "%-42s %6d %12s %12s %7s %8s%n", w.label(), row.ours().length, a, t, ratio, w.target());
         }
         System.out.println("ratio: AlexLab's time / PyTorch's (below 1: AlexLab is faster); for GFLOP/s, AlexLab's / PyTorch's");
     }
 
     private static String millis(double ms) {
         return ms >= 10_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1e3) : String.format(Locale.ROOT, "%,.1f ms", ms);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -29,7 +29,12 @@ public record Measurement(String name, Device device, double[] seconds, double f
 
     /** The median run's seconds (the mean of the middle two for an even count). */
     public double median() {
-        double[] sorted = seconds.clone();
+        return median(seconds);
+    }
+
+    /** The median of some values (the mean of the middle two for an even count); the values stay as they are. */
+    public static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         int m = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
