@@ -1,7 +1,6 @@
 package io.github.alexlab.nn;
 
 import org.bytedeco.javacpp.Loader;
-import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -86,25 +85,10 @@ public final class CpuEngine {
         return known;
     }
 
-    /**
-     * Runs an ND4J op with its plain loops even in the oneDNN build (where oneDNN is slower, e.g.
-     * pooling). The switch is process-wide: an op on another thread meanwhile also runs plain.
-     */
-    public static void withoutOneDnn(Runnable op) {
-        Environment environment = Nd4j.getEnvironment();
-        boolean allowed = environment.helpersAllowed();
-        environment.allowHelpers(false);
-        try {
-            op.run();
-        } finally {
-            environment.allowHelpers(allowed);
-        }
-    }
-
     /** What runs the blocks, in words: "ND4J with oneDNN ..." or "ND4J (AVX2 build) with OpenBLAS ...". */
     public static String describe() {
         if (oneDnn())
-            return "ND4J with oneDNN (convolutions) and OpenBLAS";
+            return "ND4J with oneDNN (convolutions, pooling) and OpenBLAS";
         String build = loadedBuild();
         String which = AVX2_EXTENSION.equals(build) ? " (AVX2 build)" : PORTABLE.equals(build) ? " (portable build)" : "";
         return "ND4J" + which + " with OpenBLAS (convolutions as im2col + matrix multiply)";

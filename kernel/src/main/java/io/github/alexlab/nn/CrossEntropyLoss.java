@@ -28,7 +28,8 @@ import java.util.List;
  */
 public final class CrossEntropyLoss {
     private INDArray probabilities; // softmax(z), kept for backward
-    private INDArray targets;       // one-hot (or soft) labels, same shape
+    private INDArray targets;       // one-hot (or soft) labels, same shape, for the GPU path
+    private double[] targetRows;    // the same rows for the CPU path
     private final GpuBuffer gpuTargets = new GpuBuffer("loss targets"), gpuGradient = new GpuBuffer("loss dL/dlogits"),
             gpuLogProbabilities = new GpuBuffer("loss log-probabilities");
     private GpuArray gpuSoftmax;     // softmax(z) after a GPU forward; backwardOnGpu turns it into the gradient
@@ -36,28 +37,52 @@ public final class CrossEntropyLoss {
 
     // ---- CPU path -----------------------------------------------------------------------------
 
-    /** The mean loss over the batch, for logits [N, K]. */
+    /**
+     * The mean loss over the batch, for logits [N, K]. A loop over the N x K numbers: a batch's scores
+     * are a few thousand numbers, for which a dozen ND4J calls (max, subtract, exp, sum, log, ...) cost
+     * more than the arithmetic.
+     */
     public double forward(INDArray logits, INDArray labels) {
         if (logits.rank() != 2)
             throw new ShapeException("CrossEntropyLoss", "logits [N, K] (a batch of score vectors)", logits.shape());
-        targets = oneHot(logits.shape(), logits.dataType(), labels);
-
-        // log softmax(z) = z - (max + log sum_j e^(z[j] - max))
-        INDArray max = logits.max(true, 1);
-        INDArray shifted = logits.subColumnVector(max);
-        INDArray logSumExp = Transforms.log(Transforms.exp(shifted, true).sum(true, 1), false);
-        INDArray logProbabilities = shifted.subiColumnVector(logSumExp);
-        probabilities = Transforms.exp(logProbabilities, true);
-
-        long n = logits.size(0);
-        return -logProbabilities.mul(targets).sumNumber().doubleValue() / n;
+        long[] shape = logits.shape();
+        int n = (int) shape[0], k = (int) shape[1];
+        double[] z = logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] t = targetRows(shape, labels);
+        double[] p = new double[n * k];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int row = i * k;
+            // log softmax(z) = z - (max + log sum_j e^(z[j] - max))
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++)
+                max = Math.max(max, z[row + j]);
+            double sum = 0;
+            for (int j = 0; j < k; j++)
+                sum += Math.exp(z[row + j] - max);
+            double logSumExp = max + Math.log(sum);
+            for (int j = 0; j < k; j++) {
+                double logProbability = z[row + j] - logSumExp;
+                p[row + j] = Math.exp(logProbability);
+                if (t[row + j] != 0) // a class with no weight adds nothing, even where its score is -infinity
+                    total -= t[row + j] * logProbability;
+            }
+        }
+        probabilities = Nd4j.create(p, shape, 'c').castTo(logits.dataType());
+        targetRows = t;
+        targets = null;
+        return total / n;
     }
 
     /** dLoss/dLogits of the last forward: (softmax - onehot) / N, shape [N, K]. */
     public INDArray backward() {
-        if (probabilities == null)
+        if (probabilities == null || targetRows == null)
             throw new IllegalStateException("CrossEntropyLoss: backward before forward");
-        return probabilities.sub(targets).divi(probabilities.size(0));
+        long[] shape = probabilities.shape();
+        double[] p = probabilities.castTo(DataType.DOUBLE).data().asDouble(), gradient = new double[p.length];
+        for (int i = 0; i < p.length; i++)
+            gradient[i] = (p[i] - targetRows[i]) / shape[0];
+        return Nd4j.create(gradient, shape, 'c').castTo(probabilities.dataType());
     }
 
     /** The softmax probabilities of the last forward, [N, K]. */
@@ -65,10 +90,10 @@ public final class CrossEntropyLoss {
         return probabilities;
     }
 
-    /** Labels as [N, K] rows in the logits' data type; checks the batch size and the class range. */
-    private static INDArray oneHot(long[] logitsShape, DataType type, INDArray labels) {
+    /** Labels as [N, K] rows (one-hot, or the soft rows given), row after row; checks the batch size and the class range. */
+    private static double[] targetRows(long[] logitsShape, INDArray labels) {
         long n = logitsShape[0];
-        long classes = logitsShape[1];
+        int classes = (int) logitsShape[1];
         long[] shape = labels.shape();
         if (shape.length == 0 || shape[0] != n)
             throw new IllegalArgumentException("CrossEntropyLoss: logits " + Arrays.toString(logitsShape)
@@ -76,28 +101,29 @@ public final class CrossEntropyLoss {
         boolean indices = shape.length == 1 || (shape.length == 2 && shape[1] == 1);
         boolean rows = shape.length == 2 && shape[1] == classes;
         if (rows && !indices) {
-            INDArray sums = labels.castTo(type).sum(1);
-            if (Transforms.abs(sums.subi(1), false).maxNumber().doubleValue() > 1e-3)
-                throw new IllegalArgumentException("CrossEntropyLoss: one-hot labels " + Arrays.toString(shape)
-                        + " have rows that do not sum to 1");
-            return labels.castTo(type);
+            double[] t = labels.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int j = 0; j < classes; j++)
+                    sum += t[i * classes + j];
+                if (!(Math.abs(sum - 1) <= 1e-3))
+                    throw new IllegalArgumentException("CrossEntropyLoss: one-hot labels " + Arrays.toString(shape)
+                            + " have rows that do not sum to 1 (row " + i + " sums to " + sum + ")");
+            }
+            return t;
         }
         if (!indices)
             throw new IllegalArgumentException("CrossEntropyLoss: labels must be class indices [" + n + "] or ["
                     + n + ", 1], or one-hot rows [" + n + ", " + classes + "], for logits "
                     + Arrays.toString(logitsShape) + "; got " + Arrays.toString(shape));
-
-        // A loop over the batch (tens of rows), clearer than a scatter op.
-        INDArray target = Nd4j.zeros(type, n, classes);
-        INDArray flat = labels.reshape(n);
-        for (long i = 0; i < n; i++) {
-            double label = flat.getDouble(i);
-            if (label != Math.rint(label) || label < 0 || label >= classes)
-                throw new IllegalArgumentException("CrossEntropyLoss: label " + label + " of example " + i
+        double[] label = labels.reshape(n).toDoubleVector(), t = new double[(int) n * classes];
+        for (int i = 0; i < n; i++) {
+            if (label[i] != Math.rint(label[i]) || label[i] < 0 || label[i] >= classes)
+                throw new IllegalArgumentException("CrossEntropyLoss: label " + label[i] + " of example " + i
                         + " is not a class index 0.." + (classes - 1) + " (logits " + Arrays.toString(logitsShape) + ")");
-            target.putScalar(i, (long) label, 1.0);
+            t[i * classes + (int) label[i]] = 1;
         }
-        return target;
+        return t;
     }
 
     // ---- GPU path: cuDNN's log-softmax for the loss, its softmax for the gradient -------------
@@ -110,7 +136,8 @@ public final class CrossEntropyLoss {
         if (shape.length != 2)
             throw new ShapeException("CrossEntropyLoss", "logits [N, K] (a batch of score vectors)", shape);
         GpuBlocks.requireUsable("CrossEntropyLoss", logits, List.of());
-        targets = oneHot(shape, logits.dataType(), labels);
+        targetRows = targetRows(shape, labels);
+        targets = Nd4j.create(targetRows, shape, 'c').castTo(logits.dataType());
         GpuArray t = gpuTargets.like(logits).copyFrom(targets), logP = gpuLogProbabilities.like(logits), p = gpuGradient.like(logits);
         try (var d = new Cudnn.Descriptors()) {
             var rows = d.tensor(shape);

@@ -30,21 +30,6 @@ class CpuEngineTest {
     }
 
     @Test
-    void withoutOneDnnRestoresTheSwitch() {
-        boolean before = Nd4j.getEnvironment().helpersAllowed();
-        INDArray[] out = new INDArray[1];
-        CpuEngine.withoutOneDnn(() -> out[0] = Nd4j.ones(DataType.FLOAT, 2, 2).mul(3));
-        assertEquals(12.0, out[0].sumNumber().doubleValue(), 0.0);
-        assertEquals(before, Nd4j.getEnvironment().helpersAllowed());
-        try {
-            CpuEngine.withoutOneDnn(() -> { throw new IllegalStateException("an op failed"); });
-        } catch (IllegalStateException expected) {
-            assertTrue(expected.getMessage().contains("op failed"));
-        }
-        assertEquals(before, Nd4j.getEnvironment().helpersAllowed());
-    }
-
-    @Test
     void releaseUnreachableGivesAnArraysMemoryBack() throws InterruptedException {
         long mib = 1024 * 1024;
         // Let the collector shrink the heap first: a heap given back to the OS while the array is being

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import static io.github.alexlab.nn.Conv2dTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.*;
@@ -124,6 +126,20 @@ class MaxPool2dTest {
                 "pool5", "3x3", "[1, 256, 2, 6]");
         assertThrows(IllegalArgumentException.class, () -> new MaxPool2d("p", 0, 2));
         assertThrows(IllegalStateException.class, () -> new MaxPool2d("p", 2, 2).backward(Nd4j.zeros(1, 1, 1, 1)));
+    }
+
+    @Test
+    void tiesSendTheGradientToTheFirstMaximumAsTheLoopsDo() {
+        // After a ReLU whole windows are 0: every engine must pick the same pixel (the first in reading order)
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Transforms.relu(Nd4j.randn(DataType.FLOAT, 2, 3, 9, 9), false);
+        x.get(NDArrayIndex.point(0), NDArrayIndex.point(0)).assign(0.5); // a plane of equal values
+        for (int[] kAndStride : new int[][]{{2, 2}, {3, 2}}) {
+            MaxPool2d pool = new MaxPool2d("pool", kAndStride[0], kAndStride[1]);
+            INDArray dy = Nd4j.randn(DataType.FLOAT, pool.forward(x).shape());
+            Conv2dTest.assertClose(NaivePooling.backward(x, dy, kAndStride[0], kAndStride[1], NaivePooling.Kind.MAX),
+                    pool.backward(dy), "ties, k " + kAndStride[0] + ", stride " + kAndStride[1]);
+        }
     }
 
     @Test

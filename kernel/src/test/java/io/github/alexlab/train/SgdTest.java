@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.inverse.InvertMatrix;
 
 import java.util.List;
@@ -89,6 +90,36 @@ class SgdTest {
         assertEquals(0, sgd.velocity(w).getDouble(0, 1), 0);
         assertTrue(w.value().getDouble(0, 0) > 1, "a trainable entry moves against the gradient");
         assertTrue(w.value().getDouble(1, 1) > 4);
+    }
+
+    @Test
+    void smallAndLargeParametersTakeTheSameSteps() {
+        // A small parameter takes the update as one Java loop, a large one as ND4J's calls: the same numbers.
+        int small = 1000, large = (int) SGD.MOST_NUMBERS_FOR_ONE_LOOP + 1;
+        Nd4j.getRandom().setSeed(11);
+        INDArray start = Nd4j.randn(DataType.FLOAT, large);
+        var a = new Parameter("weight", start.get(NDArrayIndex.interval(0, small)).dup());
+        var b = new Parameter("weight", start.dup());
+        var c = new Parameter("bias", start.get(NDArrayIndex.interval(0, small)).dup()); // no weight decay for it
+        var sgd = new SGD(List.of(a, b, c), 0.1).momentum(0.9).weightDecay(0.01).decayBiases(false);
+        double w = start.getDouble(7), v = 0, bias = w, biasV = 0; // element 7 by hand, in double
+        for (int step = 0; step < 3; step++) {
+            sgd.zeroGradients();
+            for (Parameter p : List.of(a, b, c))
+                p.gradient().assign(p.value().mul(p.value())); // g = w^2
+            sgd.step();
+            v = 0.9 * v - 0.01 * 0.1 * w - 0.1 * w * w;
+            w += v;
+            biasV = 0.9 * biasV - 0.1 * bias * bias;
+            bias += biasV;
+        }
+        INDArray largeHead = b.value().get(NDArrayIndex.interval(0, small));
+        assertTrue(a.value().equalsWithEps(largeHead, 1e-6), "loop and ND4J calls differ by "
+                + a.value().sub(largeHead).amaxNumber());
+        assertEquals(w, a.value().getDouble(7), 1e-6);
+        assertEquals(w, b.value().getDouble(7), 1e-6);
+        assertEquals(bias, c.value().getDouble(7), 1e-6);
+        assertEquals(0, b.gradient().getDouble(large - 1) - Math.pow(b.value().getDouble(large - 1) - sgd.velocity(b).getDouble(large - 1), 2), 1e-5);
     }
 
     @Test
