@@ -54,9 +54,28 @@ public final class CpuVersusPyTorch {
         }
     }
 
+    static final String USAGE = """
+            usage: bench CpuVersusPyTorch [ROUNDS] [--quick]
+              AlexLab against PyTorch on this CPU, the same work alternating in one run, as many threads
+              each: the AlexNet training step and inference (batch 32), a LeNet-5 epoch (60,000 images,
+              batch 256), LeNet-5 inference (batch 1000), SGEMM 2048, then each AlexNet block; medians and
+              ratios. ROUNDS: timed runs per row (default 5). --quick: small sizes, to check that it runs.
+              The PyTorch side is torch_cpu_peer.py (kernel/src/main/python; rerun it alone with --help); where no
+              Python imports torch (Debian: apt-get install python3-torch), AlexLab's side runs alone.""";
+
     public static void main(String[] args) throws Exception {
+        List<String> arguments = Arrays.asList(args);
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        for (int i = 0; i < args.length; i++)
+            if (!args[i].equals("--quick") && !(i == 0 && args[i].matches("[1-9][0-9]*"))) {
+                System.err.println("CpuVersusPyTorch: unknown argument '" + args[i] + "'\n" + USAGE);
+                System.exit(2);
+            }
         CpuEngine.choose();
-        boolean quick = Arrays.asList(args).contains("--quick");
+        boolean quick = arguments.contains("--quick");
         int rounds = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : quick ? 2 : 5;
         int threads = Runtime.getRuntime().availableProcessors();
         int alexnetBatch = quick ? 2 : 32, lenetImages = quick ? 2048 : 60_000, gemm = quick ? 256 : 2048;

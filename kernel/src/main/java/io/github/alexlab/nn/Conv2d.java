@@ -4,7 +4,6 @@ import io.github.alexlab.tensor.GpuArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.List;
  * {@link NaiveConvolution} is the same computation as plain loops.
  * <p>
  * Three engines compute it: on the CPU oneDNN's kernels ({@link OneDnnConvolution}) or im2col
- * ({@link Im2col}) and a matrix multiply (below), on a GPU cuDNN ({@link CudnnConvolution}). A connection
+ * and a matrix multiply ({@link Im2colConvolution}), on a GPU cuDNN ({@link CudnnConvolution}). A connection
  * table ({@link ConnectionTable}) masks the weights.
  */
 public final class Conv2d implements Layer {
@@ -32,9 +31,9 @@ public final class Conv2d implements Layer {
     private final Parameter weight, bias;
 
     private INDArray input; // what backward needs from forward
-    private final Im2col im2col;
 
-    private final OneDnnConvolution oneDnn = new OneDnnConvolution(this); // the CPU's other engine
+    private final OneDnnConvolution oneDnn = new OneDnnConvolution(this); // the CPU's engine with oneDNN
+    private final Im2colConvolution im2col;                               // the CPU's engine without
     private final CudnnConvolution cudnn;                                 // the GPU's
 
     /** Stride 1, no padding, one group. */
@@ -62,7 +61,7 @@ public final class Conv2d implements Layer {
         this.weight = new Parameter("weight", Nd4j.create(DataType.FLOAT, outChannels, inChannels / groups, kernelSize, kernelSize));
         this.bias = new Parameter("bias", Nd4j.create(DataType.FLOAT, outChannels));
         this.cudnn = new CudnnConvolution(this);
-        this.im2col = new Im2col(inChannels, kernelSize, stride, padding);
+        this.im2col = new Im2colConvolution(this); // after the settings above: it sizes its patches by them
         initialize(Init.he(), Init.constant(0), name.hashCode()); // the same name gives the same start
     }
 
@@ -141,25 +140,25 @@ public final class Conv2d implements Layer {
 
     // ---- CPU path -----------------------------------------------------------------------------
     // Two engines, the same numbers (Conv2dTest checks both against NaiveConvolution): oneDNN's convolution
-    // kernels when ND4J runs its oneDNN build (CpuEngine), otherwise im2col + one matrix multiply per group:
-    // all outputs are weights[outC, C*k*k] x columns[C*k*k, N*oH*oW]. (The plain build's own conv2d op is
-    // slower than im2col on AlexNet's conv2, so it is not used.)
+    // kernels when ND4J runs its oneDNN build (CpuEngine), otherwise im2col + one matrix multiply per group
+    // (Im2colConvolution). (The plain build's own conv2d op is slower than im2col on AlexNet's
+    // conv2, so it is not used.)
 
     @Override
     public INDArray forward(INDArray x) {
         outputShape(x.shape());
         requireType(x.dataType());
-        if (!useOneDnn())
-            return forwardIm2col(x);
         input = x;
-        im2col.forget(); // an im2col backward makes its own columns
+        if (!useOneDnn())
+            return im2col.forward(x);
+        im2col.forget(); // an im2col backward makes its own patches
         return oneDnn.forward(x);
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
         checkBackward(gradOutput);
-        return useOneDnn() ? oneDnn.backward(input, gradOutput) : backwardIm2col(gradOutput, true);
+        return useOneDnn() ? oneDnn.backward(input, gradOutput) : im2col.backward(input, gradOutput, true);
     }
 
     /** The first layer of a network: dL/dWeight and dL/dBias only, no dL/dInput (the images need none). */
@@ -171,7 +170,7 @@ public final class Conv2d implements Layer {
         else if (useOneDnn())
             oneDnn.backward(input, gradOutput);
         else
-            backwardIm2col(gradOutput, false);
+            im2col.backward(input, gradOutput, false);
     }
 
     private void checkBackward(INDArray gradOutput) {
@@ -189,54 +188,6 @@ public final class Conv2d implements Layer {
      */
     private boolean useOneDnn() {
         return (stride == 1 || inChannels / groups >= 8) && CpuEngine.oneDnn();
-    }
-
-    // -- im2col + matrix multiply
-
-    private INDArray forwardIm2col(INDArray x) {
-        long[] outShape = outputShape(x.shape());
-        long n = outShape[0], oH = outShape[2], oW = outShape[3];
-        input = x;
-        INDArray columns = im2col.columnsOf(x, oH, oW);
-        long rowsPerGroup = columns.rows() / groups, outPerGroup = outChannels / groups;
-        INDArray filters = weight.value().reshape(outChannels, rowsPerGroup); // one filter per row
-        INDArray y = Nd4j.createUninitialized(x.dataType(), outChannels, n * oH * oW);
-        // Group g's input channels are a block of rows of the columns, its output channels a block of rows
-        // of y: views, so each group multiplies its own slice and nothing needs concatenating.
-        for (int g = 0; g < groups; g++)
-            Nd4j.gemm(rows(filters, g * outPerGroup, outPerGroup), rows(columns, g * rowsPerGroup, rowsPerGroup),
-                    rows(y, g * outPerGroup, outPerGroup), false, false, 1.0, 0.0);
-        y.addi(bias.value().reshape(outChannels, 1)); // broadcast over the columns
-        return y.reshape(outChannels, n, oH, oW).permute(1, 0, 2, 3).dup('c'); // [outC, N, ...] -> [N, outC, ...]
-    }
-
-    /**
-     * With dY = dL/dOutput as a matrix [outC, N*oH*oW]: dL/dBias = row sums of dY, dL/dWeight = dY x columns^T,
-     * dL/dColumns = weights^T x dY, and col2im adds each column back onto the pixels it was copied from.
-     */
-    private INDArray backwardIm2col(INDArray gradOutput, boolean inputGradient) {
-        long[] outShape = outputShape(input.shape());
-        INDArray columns = im2col.columnsAgain(input, outShape[2], outShape[3]);
-        long rowsPerGroup = columns.rows() / groups, outPerGroup = outChannels / groups;
-        INDArray dY = gradOutput.castTo(input.dataType()).permute(1, 0, 2, 3).dup('c').reshape(outChannels, columns.columns());
-        INDArray filters = weight.value().reshape(outChannels, rowsPerGroup);
-        INDArray dFilters = Nd4j.create(input.dataType(), outChannels, rowsPerGroup);
-        for (int g = 0; g < groups; g++)
-            Nd4j.gemm(rows(dY, g * outPerGroup, outPerGroup), rows(columns, g * rowsPerGroup, rowsPerGroup),
-                    rows(dFilters, g * outPerGroup, outPerGroup), false, true, 1.0, 0.0);
-        bias.accumulate(dY.sum(1));
-        weight.accumulate(dFilters.reshape(weight.value().shape())); // masked weights (connection table) get none
-        if (!inputGradient)
-            return null;
-        for (int g = 0; g < groups; g++) // dL/dColumns overwrites the columns: they are not needed any more
-            Nd4j.gemm(rows(filters, g * outPerGroup, outPerGroup), rows(dY, g * outPerGroup, outPerGroup),
-                    rows(columns, g * rowsPerGroup, rowsPerGroup), true, false, 1.0, 0.0);
-        return im2col.col2im(input);
-    }
-
-    /** Rows [from, from + count) of a matrix, as a view (contiguous, so BLAS can write into it). */
-    private static INDArray rows(INDArray matrix, long from, long count) {
-        return matrix.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
     }
 
     private void requireType(DataType type) {

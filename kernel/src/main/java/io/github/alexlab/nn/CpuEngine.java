@@ -85,13 +85,16 @@ public final class CpuEngine {
         return known;
     }
 
-    /** What runs the blocks, in words: "ND4J with oneDNN ..." or "ND4J (AVX2 build) with OpenBLAS ...". */
+    /**
+     * What runs the blocks, in words, naming the native build that was loaded: "ND4J's onednn-avx2 build:
+     * oneDNN for convolutions and pooling, OpenBLAS for matrix products" or "ND4J's avx2 build: ...".
+     */
     public static String describe() {
-        if (oneDnn())
-            return "ND4J with oneDNN (convolutions, pooling) and OpenBLAS";
         String build = loadedBuild();
-        String which = AVX2_EXTENSION.equals(build) ? " (AVX2 build)" : PORTABLE.equals(build) ? " (portable build)" : "";
-        return "ND4J" + which + " with OpenBLAS (convolutions as im2col + matrix multiply)";
+        String name = build == null ? "native" : build.isEmpty() ? "portable" : build.substring(1);
+        return "ND4J's " + name + " build: " + (oneDnn()
+                ? "oneDNN for convolutions and pooling (its kernels use the widest vectors the CPU has), OpenBLAS for matrix products"
+                : "OpenBLAS for matrix products, convolutions as im2col + matrix multiply");
     }
 
     /**
