@@ -34,6 +34,8 @@ Commands:
   selftest    check this machine: CPU, GPU (or why there is none), a short LeNet-5 epoch
   gpucheck    check every GPU claim in one run: facts, GPU tests, selftest, benchmarks, notebooks
   bench       run a benchmark program (the matmul ladder, GEMM, AlexNet, LeNet-5)
+  checkpoints train the networks shipped in datasets/checkpoints/ again from their seeds (notebook
+              07 starts from them) and write their SHA-256 into datasets/SHA256SUMS
   lessons     classroom lessons: release (student notebooks) | verify (each sound) | grade (a class)
   reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
               their quick versions are part of test
@@ -62,6 +64,29 @@ Usage: ./install.sh setup [--offline]
      may be used, else a download into ~/.cache/alexlab/fashion-mnist checked against SHA256SUMS.
      With --offline (or ALEXLAB_OFFLINE=1) the notebooks run on the bundled subset (2,000 + 1,000
      images), which each notebook says at its top.
+EOF
+}
+
+usage_checkpoints() {
+    cat <<'EOF'
+Usage: ./install.sh checkpoints [--budget small|full] [--out DIR]
+
+Trains the networks that notebook 07 quantizes, from fixed seeds, with the recipes of
+io.github.alexlab.train.TrainingRecipe (LeNet-5: SGD 0.05, momentum 0.9, weight decay 5e-4, cosine
+schedule, batches of 128 shuffled from seed 42; the small AlexNet of notebook 04's step 8: the same
+at 0.02, with random shifts and flips), measures each on all test images, and saves it as
+safetensors with how it was made in its metadata. Each file's SHA-256 goes into SHA256SUMS, which
+the notebooks check before they load it (Pretrained.lenet5(), Pretrained.smallAlexNet()).
+
+  --budget full   (default) each recipe's 4 epochs on all 60,000 training images (the full
+                  Fashion-MNIST is needed: ./install.sh setup), into datasets/checkpoints/ and
+                  datasets/SHA256SUMS; 15 to 30 minutes on 2 cores
+  --budget small  1 epoch on 2,000 images, into build/checkpoints/: the pipeline in a minute
+  --out DIR       write the files there instead, with a SHA256SUMS of their own (datasets/ stays
+                  as it is): to compare a new run with the shipped files
+
+It ends by comparing each new checkpoint with the one that was in datasets/checkpoints/: the test
+accuracy (a full run reproduces it within 0.3 point) and whether the bytes are the same.
 EOF
 }
 
@@ -263,10 +288,11 @@ EOF
     py "$PYTHON_TOOLS/run_notebooks.py" --out "$out" "${notebooks[@]}"
 }
 
-# The launcher's commands need only the JDK and the build (gpucheck rebuilds: it runs the compiled tests).
+# The launcher's commands need only the JDK and the build (gpucheck rebuilds: it runs the compiled tests;
+# checkpoints too: the files must come from this checkout's code).
 launch() {
     ensure_jdk_and_maven
-    [[ $1 != gpucheck && -f $LIB/jvm-flags.properties ]] || build_kernel
+    [[ $1 != gpucheck && $1 != checkpoints && -f $LIB/jvm-flags.properties ]] || build_kernel
     exec "$LAUNCHER" "$@"
 }
 
@@ -291,6 +317,7 @@ case $command in
         launch selftest ;;
     gpucheck) [[ ${1:-} =~ ^(-h|--help)$ ]] && exec "$LAUNCHER" gpucheck --help; launch gpucheck "$@" ;;
     bench) [[ ${1:-} =~ ^(-h|--help)?$ ]] && exec "$LAUNCHER" bench "$@"; launch bench "$@" ;;
+    checkpoints) [[ ${1:-} =~ ^(-h|--help)$ ]] && { usage_checkpoints; exit 0; }; launch checkpoints "$@" ;;
     bundle|gpukit)
         [[ ${1:-} == -h || ${1:-} == --help ]] && exec "$REPO/kernel/src/main/bundle/package.sh" "$command" --help
         (( $# == 0 )) || die "$command takes no arguments (see ./install.sh $command --help)"

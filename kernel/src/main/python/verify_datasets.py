@@ -1,8 +1,9 @@
 """Checks datasets/ against datasets/SHA256SUMS (install.sh setup); exits 1 naming every file that differs.
 
 The manifest lists the uncompressed IDX content, so a file is hashed decompressed when it is gzip
-(a recompressed copy of the same data still matches). It also lists the full sets (read from
-elsewhere), so files that are not bundled are skipped here.
+(a recompressed copy of the same data still matches); the trained networks in checkpoints/ are
+hashed as they are. It also lists the full sets (read from elsewhere), so files that are not
+bundled are skipped here.
 """
 import gzip
 import hashlib

@@ -69,11 +69,24 @@ public final class Checkpoint {
 
     /** Writes the model's parameters to {@code file}, replacing it only once the new file is complete. */
     public static void save(Layer model, Path file) {
-        save(model, file, channel -> channel);
+        save(model, file, Map.of(), channel -> channel);
+    }
+
+    /**
+     * As {@link #save(Layer, Path)}, with more metadata: how the weights were made, say ("epochs" to
+     * "4"). {@link #metadata(Path)} reads it back. The keys "format", "format_version" and "model"
+     * are the checkpoint's own.
+     */
+    public static void save(Layer model, Path file, Map<String, String> moreMetadata) {
+        save(model, file, moreMetadata, channel -> channel);
     }
 
     /** As {@link #save(Layer, Path)}, writing through {@code wrap(channel)}: tests make it fail midway. */
     static void save(Layer model, Path file, UnaryOperator<WritableByteChannel> wrap) {
+        save(model, file, Map.of(), wrap);
+    }
+
+    private static void save(Layer model, Path file, Map<String, String> moreMetadata, UnaryOperator<WritableByteChannel> wrap) {
         Map<String, Parameter> named = namedParameters(model);
         // Wider types first (stable, so the model's order stays within a type): each tensor then starts
         // at a multiple of its own size, as it would in memory
@@ -92,6 +105,11 @@ public final class Checkpoint {
         metadata.put("format", "alexlab");
         metadata.put("format_version", FORMAT_VERSION);
         metadata.put("model", model.name());
+        moreMetadata.forEach((key, value) -> {
+            if (metadata.containsKey(key))
+                throw new IllegalArgumentException("the metadata key '" + key + "' is the checkpoint's own");
+            metadata.put(key, value);
+        });
         byte[] header = SafetensorsHeader.encode(metadata, entries);
 
         // Write a new file next to the old one, then rename it over the old one: a rename within a
