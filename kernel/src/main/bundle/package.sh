@@ -35,8 +35,9 @@ Usage: ./install.sh gpukit
 
 Builds build/gpukit/alexlab-gpukit.tar.xz: the bundle (see ./install.sh bundle --help) and what
 gpucheck needs besides: the compiled tests (test-classes/) and JUnit's launcher (test-lib/). On a
-GPU host with only an NVIDIA driver and CUDA 13 libraries:
-  tar -xJf alexlab-gpukit.tar.xz && alexlab/bin/alexlab gpucheck --quick --out DIR
+GPU host with only an NVIDIA driver and CUDA 13 libraries, in the root of this checkout (the kit's
+datasets/ is a link to the checkout's):
+  tar -xJf build/gpukit/alexlab-gpukit.tar.xz && alexlab/bin/alexlab gpucheck --quick --out DIR
 It prints the kit's size and the size of this checkout's tracked files: the two travel together
 and must stay under 62 MiB (exit code 1 if they do not).
 EOF
@@ -139,6 +140,10 @@ gpukit() {
     [[ -d $REPO/kernel/target/test-classes && -d $REPO/kernel/target/test-lib ]] \
         || die "no kernel/target/test-classes or test-lib (mvn package compiles the tests and copies JUnit there)"
     stage_bundle "$out/stage"
+    # The kit travels with the checkout and is unpacked in its root, so its datasets/ is the checkout's
+    # (a link): the same files twice would take 2 MiB of the transfer.
+    rm -rf "$out/stage/alexlab/datasets"
+    ln -s ../datasets "$out/stage/alexlab/datasets"
     say "the tests and JUnit's launcher"
     cp -r "$REPO/kernel/target/test-classes" "$out/stage/alexlab/test-classes"
     repack_jars "$out/stage/alexlab/test-lib" "$REPO"/kernel/target/test-lib/*.jar

@@ -2,11 +2,11 @@ package io.github.alexlab.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -38,6 +38,9 @@ public final class DataLoader implements Iterable<Batch> {
     private boolean dropLast = false;
     private final List<ImageTransform> transforms = new ArrayList<>();
     private int epoch = 0; // the epoch the next iterator() hands out
+    // The arrays of the last batch gathered, and those handed back by recycle(): the next batch of the same
+    // size is copied into them instead of into fresh memory, which costs more to touch than the copy itself.
+    private INDArray lastImages, lastLabels, spareImages, spareLabels;
 
     public DataLoader(Dataset dataset, int batchSize) {
         if (batchSize < 1)
@@ -146,9 +149,25 @@ public final class DataLoader implements Iterable<Batch> {
         return order;
     }
 
+    /**
+     * Hands back a batch that nothing will read again ({@link io.github.alexlab.train.Trainer} does after
+     * each step): the next batch of the same size is copied into its arrays. Only the last batch this
+     * loader made, as gathered (not one a transform made anew), is taken back; any other is left alone.
+     * A batch never handed back stays as it is.
+     */
+    public void recycle(Batch batch) {
+        if (batch.images() == lastImages)
+            spareImages = lastImages;
+        if (batch.labels() == lastLabels)
+            spareLabels = lastLabels;
+    }
+
     private Batch makeBatch(int[] order, int from, int to, Random rng) {
         int[] rows = Arrays.copyOfRange(order, from, to);
-        INDArray images = gather(dataset.images(), rows), labels = gather(dataset.labels(), rows);
+        INDArray images = gather(dataset.images(), rows, spareImages), labels = gather(dataset.labels(), rows, spareLabels);
+        spareImages = spareLabels = null;
+        lastImages = images;
+        lastLabels = labels;
         for (ImageTransform transform : transforms)
             images = transform.apply(images, rng);
         return new Batch(images, labels);
@@ -160,20 +179,35 @@ public final class DataLoader implements Iterable<Batch> {
      * pullRows, which took about as long for a batch of 128 Fashion-MNIST images as LeNet-5's training step.
      */
     static INDArray gather(INDArray all, int[] rows) {
+        return gather(all, rows, null);
+    }
+
+    /** The same, into {@code reuse} when that is a dense array of the batch's shape and type (else a new one). */
+    static INDArray gather(INDArray all, int[] rows, INDArray reuse) {
         long[] shape = all.shape();
         for (int row : rows)
             if (row < 0 || row >= shape[0]) // memcpy must never read past the data set
                 throw new IndexOutOfBoundsException("example " + row + " of a data set of " + shape[0]);
         long[] batchShape = shape.clone();
         batchShape[0] = rows.length;
-        INDArray batch = Nd4j.createUninitialized(all.dataType(), batchShape);
-        if (all.ordering() == 'c' && Shape.hasDefaultStridesForShape(all)) {
+        boolean reusable = reuse != null && reuse.dataType() == all.dataType() && Arrays.equals(reuse.shape(), batchShape)
+                && !reuse.isView() && reuse.ordering() == 'c';
+        INDArray batch = reusable ? reuse : Nd4j.createUninitialized(all.dataType(), batchShape);
+        // Dense and row-major. (Not Shape.hasDefaultStridesForShape: it says no for images [N, 1, H, W],
+        // whose channel dimension of size 1 has a stride of H*W.)
+        if (all.ordering() == 'c' && all.elementWiseStride() == 1) {
             // Image r is one run of bytes at r x (bytes per image) from the data set's first image (a view's
-            // buffer starts at its own first element): one memcpy per image.
-            long bytes = all.length() / shape[0] * all.dataType().width();
+            // buffer starts at its own first element): one copy per image.
+            long bytes = all.length() / shape[0] * all.dataType().width(), dataBytes = shape[0] * bytes;
             BytePointer source = new BytePointer(all.data().addressPointer()), target = new BytePointer(batch.data().addressPointer());
-            for (int i = 0; i < rows.length; i++)
-                Pointer.memcpy(target.position(i * bytes), source.position(rows[i] * bytes), bytes);
+            if (dataBytes <= Integer.MAX_VALUE) { // Java's bulk copy between two views of the memory: no native call per image
+                ByteBuffer from = source.capacity(dataBytes).asByteBuffer(), to = target.capacity(rows.length * bytes).asByteBuffer();
+                for (int i = 0; i < rows.length; i++)
+                    to.put(i * (int) bytes, from, rows[i] * (int) bytes, (int) bytes);
+            } else {
+                for (int i = 0; i < rows.length; i++)
+                    Pointer.memcpy(target.position(i * bytes), source.position(rows[i] * bytes), bytes);
+            }
         } else {
             for (int i = 0; i < rows.length; i++)
                 batch.slice(i).assign(all.slice(rows[i])); // slower: one operation per example

@@ -90,9 +90,10 @@ public final class CpuEngine {
      * oneDNN for convolutions and pooling, OpenBLAS for matrix products" or "ND4J's avx2 build: ...".
      */
     public static String describe() {
+        boolean withOneDnn = oneDnn(); // loads ND4J, so that its library's path is known
         String build = loadedBuild();
         String name = build == null ? "native" : build.isEmpty() ? "portable" : build.substring(1);
-        return "ND4J's " + name + " build: " + (oneDnn()
+        return "ND4J's " + name + " build: " + (withOneDnn
                 ? "oneDNN for convolutions and pooling (its kernels use the widest vectors the CPU has), OpenBLAS for matrix products"
                 : "OpenBLAS for matrix products, convolutions as im2col + matrix multiply");
     }

@@ -3,7 +3,6 @@ package io.github.alexlab.nn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -118,9 +117,12 @@ final class OneDnnConvolution {
         return new int[]{k, k, s, s, p, p, 1, 1, 0, 0, 1};
     }
 
-    /** The array itself when it is already one dense row-major block, else a row-major copy. */
+    /**
+     * The array itself when it is already one dense row-major block, else a row-major copy. (Not
+     * Shape.hasDefaultStridesForShape: it says no for a single channel [N, 1, H, W], which LeNet's conv1 gets.)
+     */
     private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.offset() == 0 ? a : a.dup('c');
+        return a.ordering() == 'c' && a.elementWiseStride() == 1 && a.offset() == 0 ? a : a.dup('c');
     }
 
     /** Group g's block of channels (dimension 1) of an [N, C, H, W] array, as a view. */

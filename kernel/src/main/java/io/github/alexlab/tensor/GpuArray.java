@@ -95,7 +95,7 @@ public final class GpuArray implements AutoCloseable {
         requireOpen();
         if (host.dataType() != type || !Arrays.equals(host.shape(), shape))
             throw new IllegalArgumentException("cannot copy " + describe(host.dataType(), host.shape()) + " into " + this);
-        INDArray dense = host.ordering() == 'c' && Shape.hasDefaultStridesForShape(host) && host.offset() == 0 && !host.isView() ? host : host.dup('c');
+        INDArray dense = host.ordering() == 'c' && host.elementWiseStride() == 1 && host.offset() == 0 && !host.isView() ? host : host.dup('c');
         select(device);
         long start = System.nanoTime();
         CudaException.check(cudart.cudaMemcpy(data, dense.data().addressPointer(), bytes, cudart.cudaMemcpyHostToDevice),

@@ -1,6 +1,7 @@
 package io.github.alexlab.train;
 
 import io.github.alexlab.data.Batch;
+import io.github.alexlab.data.DataLoader;
 import io.github.alexlab.nn.CrossEntropyLoss;
 import io.github.alexlab.nn.Layer;
 import io.github.alexlab.viz.Escape;
@@ -66,6 +67,8 @@ public final class Evaluation implements HtmlView {
             INDArray logits = model.forwardOnDevice(batch.images()); // on a GPU model: there and back
             e.lossSum += loss.forward(logits, batch.labels()) * batch.labels().length();
             e.count(loss.probabilities(), batch.labels());
+            if (data instanceof DataLoader loader)
+                loader.recycle(batch); // the next batch goes into its memory
             progress.accept(e.examples);
         }
         if (e.classNames == null) // no data at all

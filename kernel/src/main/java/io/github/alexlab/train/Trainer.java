@@ -141,6 +141,7 @@ public final class Trainer {
             if (schedule != null)
                 setScheduledRate(epoch - 1 + (double) b / run.batches, history);
             TrainingStep.Result r = step.run(batch.images(), batch.labels());
+            train.recycle(batch); // the next batch goes into its memory
             history.countStep();
             afterEachStep.accept(history.steps());
             lossSum += r.loss() * r.examples();

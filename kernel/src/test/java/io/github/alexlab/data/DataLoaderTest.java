@@ -9,6 +9,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -52,6 +53,37 @@ class DataLoaderTest {
         INDArray labels = Nd4j.arange(50).castTo(DataType.FLOAT);
         assertArrayEquals(new float[]{7, 0, 33, 7, 12}, DataLoader.gather(labels, rows).toFloatVector());
         assertArrayEquals(new float[]{17, 10, 43, 17, 22}, DataLoader.gather(labels.get(NDArrayIndex.interval(10, 50)), rows).toFloatVector());
+    }
+
+    @Test
+    void aRecycledBatchHoldsTheNextOneAndOthersStayAsTheyAre() {
+        var loader = new DataLoader(numbered(10), 4); // batches 0-3, 4-7, 8-9
+        Iterator<Batch> batches = loader.iterator();
+        Batch first = batches.next();
+        Batch second = batches.next();                // first not handed back: left alone
+        assertNotSame(first.images(), second.images());
+        assertArrayEquals(new float[]{0, 1, 2, 3}, first.labels().toFloatVector());
+        loader.recycle(first);                         // not the last batch made: ignored
+        loader.recycle(second);
+        Batch third = batches.next();                  // smaller: fresh arrays, the spare waits
+        assertNotSame(second.images(), third.images());
+        assertArrayEquals(new float[]{4, 5, 6, 7}, second.labels().toFloatVector());
+        assertArrayEquals(new float[]{8, 9}, third.labels().toFloatVector());
+
+        var twelve = new DataLoader(numbered(12), 4);  // three batches of 4
+        Iterator<Batch> again = twelve.iterator();
+        Batch a = again.next();
+        twelve.recycle(a);
+        Batch b = again.next();                        // a's memory, b's numbers
+        assertSame(a.images(), b.images());
+        assertSame(a.labels(), b.labels());
+        assertArrayEquals(new float[]{4, 5, 6, 7}, b.labels().toFloatVector());
+        for (int i = 0; i < 4; i++)
+            assertEquals(4 + i, b.images().getFloat(i, 0, 1, 2), 0, "image " + i + " is the next batch's");
+        twelve.recycle(new Batch(Nd4j.zeros(DataType.FLOAT, 4, 1, 2, 3), Nd4j.zeros(DataType.FLOAT, 4))); // not its own: ignored
+        Batch c = again.next();
+        assertNotSame(b.images(), c.images());
+        assertArrayEquals(new float[]{4, 5, 6, 7}, b.labels().toFloatVector(), "b is left as it was");
     }
 
     @Test
