@@ -80,7 +80,7 @@ the notebooks check before they load it (Pretrained.lenet5(), Pretrained.smallAl
 
   --budget full   (default) each recipe's 4 epochs on all 60,000 training images (the full
                   Fashion-MNIST is needed: ./install.sh setup), into datasets/checkpoints/ and
-                  datasets/SHA256SUMS; 15 to 30 minutes on 2 cores
+                  datasets/SHA256SUMS; a minute or two on 2 cores
   --budget small  1 epoch on 2,000 images, into build/checkpoints/: the pipeline in a minute
   --out DIR       write the files there instead, with a SHA256SUMS of their own (datasets/ stays
                   as it is): to compare a new run with the shipped files

@@ -4,6 +4,7 @@ import io.github.alexlab.data.DataLoader;
 import io.github.alexlab.data.Dataset;
 import io.github.alexlab.data.Datasets;
 import io.github.alexlab.data.FashionMnist;
+import io.github.alexlab.nn.CpuEngine;
 import io.github.alexlab.nn.Sequential;
 
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class MakeCheckpoints {
     }
 
     public static void main(String[] args) throws IOException {
+        CpuEngine.choose(); // the fastest native build, as the kernel has it: the notebooks' numbers
         try {
             main(arguments(args));
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -121,8 +123,8 @@ public final class MakeCheckpoints {
         Path shipped = datasets.resolve(Pretrained.FOLDER).toAbsolutePath().normalize();
         boolean intoDatasets = out.equals(shipped);
         Path sums = intoDatasets ? datasets.resolve("SHA256SUMS") : out.resolve("SHA256SUMS");
-        System.out.printf(Locale.ROOT, "Making checkpoints (budget %s) into %s; data: %s; testing on all %,d test images%n",
-                budget.name(), out, fashion.source(), test.size());
+        System.out.printf(Locale.ROOT, "Making checkpoints (budget %s) into %s; data: %s; testing on all %,d test images%n%s%n",
+                budget.name(), out, fashion.source(), test.size(), CpuEngine.describe());
 
         // What the shipped checkpoints recorded, read before any of them is replaced
         List<TrainingRecipe> recipes = TrainingRecipe.all();

@@ -78,7 +78,7 @@ public final class Pretrained {
     public static Pretrained load(TrainingRecipe recipe, Path datasets) {
         Path file = datasets.resolve(FOLDER).resolve(fileName(recipe));
         String entry = manifestEntry(recipe);
-        String remake = "./install.sh checkpoints (15 to 30 minutes on 2 cores; it also writes the new SHA-256 into SHA256SUMS)";
+        String remake = "./install.sh checkpoints (a minute or two on 2 cores; it also writes the new SHA-256 into SHA256SUMS)";
         if (!Files.isRegularFile(file))
             throw new CheckpointException(file, "is missing", List.of(
                     "the course ships it in datasets/" + FOLDER + "/: restore it with git checkout -- datasets/" + entry
