@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * fastest build whose jar is on the class path and that this CPU can run (AVX2 and FMA for both
  * the AVX2 and the oneDNN build); without oneDNN, {@link Conv2d} uses its own im2col path.
  * {@code -Dalexlab.onednn=false} keeps a build without oneDNN (the tests run both). The checkout
- * has all three builds; the bundle only the AVX2 one (the smallest).
+ * has all three builds; the bundle only the AVX2 one (the smallest). ND4J also publishes oneDNN
+ * builds for AVX-512; on a CPU with AVX-512, side by side, one was no faster than the AVX2 one for a
+ * LeNet-5 epoch or an AlexNet step (oneDNN's kernels pick the CPU's widest vectors at run time in
+ * either), so it is not among the dependencies.
  */
 public final class CpuEngine {
     /** JavaCPP's switch between native builds: read once, when ND4J first loads. */
