@@ -27,7 +27,8 @@ Commands:
   (none)      set up, then start Jupyter Notebook on notebooks/ (args after -- go to Jupyter)
   setup       check or install a JDK 17+, Maven and Jupyter; build the kernel; find CUDA 13
               libraries; install the "Java (AlexLab)" kernelspec; verify datasets/; make the
-              full Fashion-MNIST available (Debian's package, else a verified download)
+              full Fashion-MNIST available (Debian's package, else a verified download);
+              --system: for every user of the machine, as JupyterHub needs (deploy/jupyterhub/)
   test        set up, then run JUnit, the protocol tests and every notebook and lesson;
               ends with "tests: N passed, N failed, N skipped"
   run         execute notebooks headless through the alexlab kernel (--no-jupyter: without Python)
@@ -43,6 +44,8 @@ Commands:
               GPU hosts without a JDK or network (bin/alexlab selftest | gpucheck | run | kernel...)
   gpukit      build build/gpukit/alexlab-gpukit.tar.xz: the bundle with the GPU tests and JUnit,
               what gpucheck needs on a bare GPU host; prints its size beside the tracked files'
+  classload   a class on JupyterHub: N simulated students log in, start a kernel and run
+              notebook 00 at once; prints memory per kernel, total memory, cell latency (root)
 
 Run ./install.sh COMMAND --help for details.
 EOF
@@ -50,7 +53,7 @@ EOF
 
 usage_setup() {
     cat <<'EOF'
-Usage: ./install.sh setup [--offline]
+Usage: ./install.sh setup [--offline] [--system [--prefix DIR]]
 
   1. A JDK 17+ and Maven: found, else installed with apt-get (as root or with password-less sudo),
      with the JDK's sources (openjdk-N-source), from which Shift-Tab shows Javadoc.
@@ -64,6 +67,15 @@ Usage: ./install.sh setup [--offline]
      may be used, else a download into ~/.cache/alexlab/fashion-mnist checked against SHA256SUMS.
      With --offline (or ALEXLAB_OFFLINE=1) the notebooks run on the bundled subset (2,000 + 1,000
      images), which each notebook says at its top.
+
+  --system        as root, after the steps above (except the kernelspec for this user): the kernel
+                  for every user of the machine, as JupyterHub needs (deploy/jupyterhub/README.md).
+                  A shared copy owned by root and read-only for users in DIR: the jars (lib/), the
+                  launcher (bin/alexlab), datasets/, the course (notebooks/, with the lessons'
+                  student releases in notebooks/lessons/); and the kernelspec "alexlab" in
+                  Jupyter's system folder (/usr/local/share/jupyter/kernels), run from that copy.
+                  Safe to repeat: the new copy replaces the old one by renaming.
+  --prefix DIR    where the shared copy goes (default /opt/alexlab)
 EOF
 }
 
@@ -239,11 +251,26 @@ ensure_setup() {
 }
 
 cmd_setup() {
-    case ${1:-} in -h|--help) usage_setup; return 0 ;; --offline) OFFLINE=1 ;; "") ;;
-        *) die "setup takes only --offline (see ./install.sh setup --help)" ;; esac
+    local system="" prefix=/opt/alexlab
+    while (( $# )); do
+        case $1 in
+            -h|--help) usage_setup; return 0 ;;
+            --offline) OFFLINE=1; shift ;;
+            --system) system=1; shift ;;
+            --prefix) (( $# >= 2 )) && [[ -n $2 ]] || die "--prefix needs a folder"; prefix=$2; shift 2 ;;
+            --prefix=*) prefix=${1#--prefix=}; [[ -n $prefix ]] || die "--prefix needs a folder"; shift ;;
+            *) die "unknown setup option '$1' (see ./install.sh setup --help)" ;;
+        esac
+    done
+    [[ -n $system || $prefix == /opt/alexlab ]] || die "--prefix goes with --system"
+    [[ -z $system || $EUID -eq 0 ]] \
+        || die "setup --system installs for every user: run it as root (sudo ./install.sh setup --system)"
     setup_core
-    py "$PYTHON_TOOLS/kernelspecs.py" install || die "could not install the kernelspec"
+    # With --system the kernelspec is the system-wide one; one for root alone would hide it from root.
+    [[ -n $system ]] || py "$PYTHON_TOOLS/kernelspecs.py" install || die "could not install the kernelspec"
     ensure_full_dataset
+    [[ -z $system ]] || py "$PYTHON_TOOLS/system_install.py" --prefix "$prefix" \
+        || die "could not install the kernel for every user"
     say "setup done"
 }
 
