@@ -10,6 +10,7 @@ BUILD="$REPO/build"
 LIB="$REPO/kernel/target/lib"   # our jar, its dependencies and the JVM flags, written by `mvn package`
 LAUNCHER="$REPO/kernel/src/main/bundle/alexlab"
 PYTHON_TOOLS="$REPO/kernel/src/main/python"
+CLASS_LOAD="$REPO/kernel/src/test/python/reliability/class_load.py"  # the JupyterHub load test
 MIN_JDK=17          # the release the kernel is compiled for
 JUPYTER_MODULES="jupyter_client, nbclient, nbconvert, notebook, jupyter_kernel_test"
 OFFLINE=${ALEXLAB_OFFLINE:-}  # --offline or ALEXLAB_OFFLINE=1: no download of the full data set
@@ -345,6 +346,14 @@ case $command in
     gpucheck) [[ ${1:-} =~ ^(-h|--help)$ ]] && exec "$LAUNCHER" gpucheck --help; launch gpucheck "$@" ;;
     bench) [[ ${1:-} =~ ^(-h|--help)?$ ]] && exec "$LAUNCHER" bench "$@"; launch bench "$@" ;;
     checkpoints) [[ ${1:-} =~ ^(-h|--help)$ ]] && { usage_checkpoints; exit 0; }; launch checkpoints "$@" ;;
+    classload)  # Debian's JupyterHub and the kernel's build; the test makes its own shared copy
+        [[ ${1:-} =~ ^(-h|--help)$ ]] && exec /usr/bin/python3 "$CLASS_LOAD" --help
+        [[ $EUID -eq 0 ]] || die "classload makes the students' accounts: run it as root"
+        ensure_jdk_and_maven
+        [[ -f $LIB/jvm-flags.properties ]] || build_kernel
+        [[ -x /usr/bin/jupyterhub ]] || { can_apt && say "installing Debian's jupyterhub" && apt_install jupyterhub; } \
+            || die "classload needs Debian's JupyterHub (apt-get install jupyterhub)"
+        exec /usr/bin/python3 -Xfrozen_modules=off "$CLASS_LOAD" "$@" ;;
     bundle|gpukit)
         [[ ${1:-} == -h || ${1:-} == --help ]] && exec "$REPO/kernel/src/main/bundle/package.sh" "$command" --help
         (( $# == 0 )) || die "$command takes no arguments (see ./install.sh $command --help)"

@@ -4,9 +4,10 @@
   kernelspecs.py install   the user's "alexlab" kernelspec, for every Jupyter front end
   kernelspecs.py ready     exit 0 if the local one is written, for this checkout's jars and an existing java
   kernelspecs.py system PREFIX [--kernels DIR]
-                           the system-wide "alexlab" kernelspec (for every user, as JupyterHub needs),
-                           run from the shared copy in PREFIX (system_install.py makes it); DIR: write
-                           it there instead of Jupyter's system folder (for tests)
+                           the "alexlab" kernelspec for every user (as JupyterHub needs), run from the
+                           shared copy in PREFIX (system_install.py makes it): in PREFIX/share/jupyter
+                           (the hub's servers look there) and in Jupyter's system folder, or in DIR
+                           instead of the latter (for tests)
 
 The kernel writes its own kernel.json (Main kernelspec), with the java that runs it as the kernel's
 java and the JVM flags of the build; the JDK is $JAVA_HOME, and $ALEXLAB_CUDA_LIBRARY_PATH (the CUDA 13
@@ -92,8 +93,8 @@ def system(prefix, kernels=None):
             print(f"kernelspecs.py: error: {needed} is missing: is {prefix} a shared copy made by "
                   "./install.sh setup --system?", file=sys.stderr)
             return False
-    out = os.path.join(REPO, "build", "kernelspec-system")
-    shutil.rmtree(out, ignore_errors=True)
+    out = os.path.join(prefix, "share", "jupyter", "kernels")
+    shutil.rmtree(os.path.join(out, NAME), ignore_errors=True)
     if not write(kernel_java(), out, NAME, DISPLAY_NAME, lib=lib, datasets=datasets):
         return False
     if kernels:  # a folder of kernelspecs named by the caller
@@ -102,10 +103,11 @@ def system(prefix, kernels=None):
         shutil.copytree(os.path.join(out, NAME), target)
     else:
         target = KernelSpecManager().install_kernel_spec(os.path.join(out, NAME), NAME, user=False)
-    for root, dirs, files in os.walk(target):  # readable by every user, whatever the umask
-        for entry in dirs + files:
-            os.chmod(os.path.join(root, entry), 0o755 if entry in dirs else 0o644)
-    os.chmod(target, 0o755)
+    for folder in (os.path.join(prefix, "share"), target):  # readable by every user, whatever the umask
+        os.chmod(folder, 0o755)
+        for root, dirs, files in os.walk(folder):
+            for entry in dirs + files:
+                os.chmod(os.path.join(root, entry), 0o755 if entry in dirs else 0o644)
     print(f'    installed the kernel "{DISPLAY_NAME}" ({NAME}) for every user: {target}')
     return True
 

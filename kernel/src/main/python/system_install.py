@@ -9,8 +9,8 @@ Copies what a kernel needs into DIR, owned by root and read-only for everybody e
   DIR/datasets/   the bundled subset, the checkpoints and SHA256SUMS
   DIR/notebooks/  the course notebooks; DIR/notebooks/lessons/ the lessons' student releases (never
                   their sources, which hold the answers)
-then installs the kernelspec "alexlab" for every user, run from DIR (kernelspecs.py system), in
-Jupyter's system folder or, with --kernels, in KDIR (for tests).
+then writes the kernelspec "alexlab", run from DIR (kernelspecs.py system), into DIR/share/jupyter
+and Jupyter's system folder or, with --kernels, KDIR (for tests).
 A new copy is made beside the old one (DIR.new) and takes its place by renaming, so repeating it is
 safe; a DIR that exists without the marker file of an earlier copy is never touched.
 """
@@ -106,10 +106,13 @@ def main():
     prefix = os.path.abspath(args.prefix)
     if os.geteuid() != 0:
         fail("the shared copy and the system-wide kernelspec are root's: run it as root")
-    if not os.environ.get("JAVA_HOME"):
-        fail("JAVA_HOME is not set: it names the JDK that runs the kernel (install.sh sets it)")
+    if not os.environ.get("JAVA_HOME"):  # install.sh sets it; else the JDK of the java on PATH
+        if not shutil.which("java"):
+            fail("no JAVA_HOME and no java on PATH: name the JDK that runs the kernel in JAVA_HOME")
+        os.environ["JAVA_HOME"] = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which("java"))))
     java_home = os.path.realpath(os.environ["JAVA_HOME"])
-    if not os.path.isfile(os.path.join(java_home, "bin", "java")) or not world_can_run(os.path.join(java_home, "bin", "java")):
+    java = os.path.join(java_home, "bin", "java")
+    if not os.path.isfile(java) or not world_can_run(java):
         fail(f"JAVA_HOME={java_home}: its bin/java must exist and every user must be able to run it")
     stage, old = prefix + ".new", prefix + ".old"
     for folder in (prefix, stage, old):

@@ -19,15 +19,9 @@ REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 TOOL = os.path.join(REPO, "kernel", "src", "main", "python", "system_install.py")
 
 
-def java_home():
-    """install.sh's JAVA_HOME, else the JDK of the java on PATH."""
-    java = shutil.which("java")
-    return os.environ.get("JAVA_HOME") or os.path.dirname(os.path.dirname(os.path.realpath(java or "")))
-
-
 def install(prefix, kernels):
     return subprocess.run([sys.executable, TOOL, "--prefix", prefix, "--kernels", kernels],
-                          capture_output=True, text=True, cwd=REPO, env=dict(os.environ, JAVA_HOME=java_home()))
+                          capture_output=True, text=True, cwd=REPO)
 
 
 @unittest.skipUnless(os.geteuid() == 0, "the shared copy is root's: run as root")
