@@ -118,7 +118,8 @@ if setting("ALEXLAB_HUB_TRY", "") not in ("", "0"):
     c.JupyterHub.authenticator_class = TryItAuthenticator
     c.DummyAuthenticator.password = password
     c.LocalAuthenticator.create_system_users = True
-    c.LocalAuthenticator.add_user_cmd = ["useradd", "--create-home", "--shell", "/bin/bash", "--groups", TRY_GROUP]
+    c.LocalAuthenticator.add_user_cmd = ["useradd", "--create-home", "-K", "HOME_MODE=0700", "--shell", "/bin/bash",
+                                       "--groups", TRY_GROUP]  # homes that other students cannot read
     c.Authenticator.username_pattern = r"^[a-z][a-z0-9_-]{0,30}$"
 else:
     c.JupyterHub.authenticator_class = PAMAuthenticator

@@ -221,6 +221,8 @@ class ClassRun:
             if frame is None:
                 raise ConnectionError("the websocket closed")
             msg = decode(frame)
+            if msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] in ("restarting", "dead"):
+                raise ConnectionError(f"the kernel died ({msg['content']['execution_state']}): over its memory limit?")
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = msg["header"]["msg_type"]
