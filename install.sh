@@ -39,7 +39,8 @@ Commands:
   checkpoints train the networks shipped in datasets/checkpoints/ again from their seeds (notebook
               07 starts from them) and write their SHA-256 into datasets/SHA256SUMS
   lessons     classroom lessons: release (student notebooks) | verify (each sound) | grade (a class)
-  reliability the long kernel checks (many starts under load, a soak, ...), an hour or more;
+  reliability the long kernel checks (many starts under load, a soak, a class on JupyterHub, ...),
+              an hour or more;
               their quick versions are part of test
   bundle      build build/alexlab-bundle.tar.xz: a Java runtime, the jars and a launcher for
               GPU hosts without a JDK or network (bin/alexlab selftest | gpucheck | run | kernel...)

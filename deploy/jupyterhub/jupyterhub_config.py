@@ -275,6 +275,7 @@ c.Spawner.default_url = "/tree/" + COURSE_FOLDER
 c.Spawner.disable_user_config = True  # the limits and culling are the class's, not a student's ~/.jupyter
 c.Spawner.start_timeout = 300  # a whole class logging in at once on a few cores
 c.Spawner.http_timeout = 180
+c.LocalProcessSpawner.interrupt_timeout = 30  # a server stops its kernels first, slowly on a busy machine
 c.Spawner.args = [
     "--MappingKernelManager.default_kernel_name=alexlab",
     f"--MappingKernelManager.cull_idle_timeout={int(number('ALEXLAB_HUB_CULL_KERNEL', '3600'))}",

@@ -267,9 +267,10 @@ RELIABILITY_USAGE = """Usage: ./install.sh reliability
 
 Sets up, then runs each script in kernel/src/test/python/reliability/ against this checkout's
 kernel (and one per further JDK, as test does): many kernel starts under CPU load with a first
-cell at once, a soak of thousands of cells, and whatever else is there. Each script can also be
-run alone (see its --help). Evidence of a failure (the kernel's output, thread dumps) is kept
-under build/reliability/. The last line is "reliability: N passed, N failed"."""
+cell at once, a soak of thousands of cells, a class of 20 students on JupyterHub (class_load.py:
+as root, with Debian's jupyterhub; ./install.sh classload runs it alone), and whatever else is
+there. Each script can also be run alone (see its --help). Evidence of a failure (the kernel's
+output, thread dumps) is kept under build/reliability/. The last line is "reliability: N passed, N failed"."""
 
 if __name__ == "__main__":
     args = sys.argv[1:]
