@@ -196,7 +196,10 @@ class ClassRun:
                                 token=s.token)
         s.kernel_id = kernel["id"]
         ws_url = self.hub.url.replace("http", "ws") + f"/user/{s.name}/api/kernels/{s.kernel_id}/channels"
-        s.ws = await websocket_connect(HTTPRequest(f"{ws_url}?session_id={s.session}",
+        # The server answers the handshake once the kernel answers kernel_info (or after its own 60 s):
+        # a browser waits for it, so the test does too (tornado's default gives up after 20 s).
+        s.ws = await websocket_connect(HTTPRequest(f"{ws_url}?session_id={s.session}", connect_timeout=600,
+                                                   request_timeout=600,
                                                    headers={"Authorization": f"token {s.token}"}),
                                        max_message_size=64 << 20)
         await self.request(s, "kernel_info_request", {}, timeout=600)
