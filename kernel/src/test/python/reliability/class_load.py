@@ -294,7 +294,7 @@ class ClassRun:
             if limits and f"/alexlab/{s.name}" not in groups:
                 s.fail(f"its kernel runs outside the student's cgroup: {groups.strip()}")
             parent = int(open(f"/proc/{pid}/stat", encoding="utf-8").read().rsplit(")", 1)[1].split()[1])
-            servers.append(process_memory_mib(parent)[0])
+            servers.append(process_memory_mib(parent))
         return kernels, servers
 
     async def run(self, limits):
@@ -375,10 +375,11 @@ def report(n, students, cells, kernels, servers, before, peak, seconds, limits):
         rss, pss = [k[0] for k in kernels], [k[1] for k in kernels]
         say(f"  per kernel (java, after the notebook): VmRSS median {statistics.median(rss):.0f} MiB, "
             f"max {max(rss):.0f} MiB; Pss median {statistics.median(pss):.0f} MiB, max {max(pss):.0f} MiB")
-        say(f"  per student's notebook server (python): VmRSS median {statistics.median(servers):.0f} MiB")
-    say(f"  machine memory in use (MemTotal - MemAvailable): {before:.0f} MiB before the hub, "
-        f"{peak:.0f} MiB at the most while the class ran: {peak - before:.0f} MiB for {n} students, "
-        f"{(peak - before) / n:.0f} MiB each")
+        say(f"  per student's notebook server (python): VmRSS median {statistics.median(srv[0] for srv in servers):.0f} MiB")
+        own = sum(pss) + sum(srv[1] for srv in servers)
+        say(f"  the class's kernels and servers together: Pss {own:.0f} MiB, {own / len(kernels):.0f} MiB a student")
+    say(f"  machine memory in use (MemTotal - MemAvailable, other work on the machine included): {before:.0f} MiB "
+        f"before the hub, {peak:.0f} MiB at the most while the class ran: {peak - before:.0f} MiB more")
     starts = [s.kernel_start for s in students if s.kernel_start is not None]
     if starts:
         say(f"  kernel start (request to kernel_info_reply): median {statistics.median(starts):.1f} s, "
