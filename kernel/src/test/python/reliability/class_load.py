@@ -375,7 +375,8 @@ def report(n, students, cells, kernels, servers, before, peak, seconds, limits):
         rss, pss = [k[0] for k in kernels], [k[1] for k in kernels]
         say(f"  per kernel (java, after the notebook): VmRSS median {statistics.median(rss):.0f} MiB, "
             f"max {max(rss):.0f} MiB; Pss median {statistics.median(pss):.0f} MiB, max {max(pss):.0f} MiB")
-        say(f"  per student's notebook server (python): VmRSS median {statistics.median(srv[0] for srv in servers):.0f} MiB")
+        server_rss = statistics.median(srv[0] for srv in servers)
+        say(f"  per student's notebook server (python): VmRSS median {server_rss:.0f} MiB")
         own = sum(pss) + sum(srv[1] for srv in servers)
         say(f"  the class's kernels and servers together: Pss {own:.0f} MiB, {own / len(kernels):.0f} MiB a student")
     say(f"  machine memory in use (MemTotal - MemAvailable, other work on the machine included): {before:.0f} MiB "
