@@ -23,6 +23,8 @@ class DeviceMagicTest(unittest.TestCase):
             reply, outputs = k.execute("%memory")
             self.assertEqual(reply["status"], "ok", reply)
             said = harness.stream_text(outputs)
+            self.assertRegex(said, r"This kernel \(process \d+\): [\d,]+ MiB resident, [\d,]+ MiB at the most")
+            self.assertIn("ND4J: started", said)  # %device started it
             if "none: " in text:
                 self.assertIn("No GPU (", said)
                 self.assertIn("No GpuArray holds device memory.", said)

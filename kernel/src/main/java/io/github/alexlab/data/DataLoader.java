@@ -164,7 +164,10 @@ public final class DataLoader implements Iterable<Batch> {
 
     private Batch makeBatch(int[] order, int from, int to, Random rng) {
         int[] rows = Arrays.copyOfRange(order, from, to);
-        INDArray images = gather(dataset.images(), rows, spareImages), labels = gather(dataset.labels(), rows, spareLabels);
+        // A data set read from 8-bit files keeps its pixels as bytes: they become floats here, batch by batch.
+        INDArray images = dataset.keepsPixels() ? Pixels.gather(dataset.stored(), rows, spareImages)
+                : gather(dataset.images(), rows, spareImages);
+        INDArray labels = gather(dataset.labels(), rows, spareLabels);
         spareImages = spareLabels = null;
         lastImages = images;
         lastLabels = labels;
@@ -190,9 +193,7 @@ public final class DataLoader implements Iterable<Batch> {
                 throw new IndexOutOfBoundsException("example " + row + " of a data set of " + shape[0]);
         long[] batchShape = shape.clone();
         batchShape[0] = rows.length;
-        boolean reusable = reuse != null && reuse.dataType() == all.dataType() && Arrays.equals(reuse.shape(), batchShape)
-                && !reuse.isView() && reuse.ordering() == 'c';
-        INDArray batch = reusable ? reuse : Nd4j.createUninitialized(all.dataType(), batchShape);
+        INDArray batch = isReusable(reuse, all.dataType(), batchShape) ? reuse : Nd4j.createUninitialized(all.dataType(), batchShape);
         // Dense and row-major. (Not Shape.hasDefaultStridesForShape: it says no for images [N, 1, H, W],
         // whose channel dimension of size 1 has a stride of H*W.)
         if (all.ordering() == 'c' && all.elementWiseStride() == 1) {
@@ -213,6 +214,12 @@ public final class DataLoader implements Iterable<Batch> {
                 batch.slice(i).assign(all.slice(rows[i])); // slower: one operation per example
         }
         return batch;
+    }
+
+    /** Whether a batch can be written into {@code reuse}: a dense row-major array of this type and shape. */
+    static boolean isReusable(INDArray reuse, DataType type, long[] shape) {
+        return reuse != null && reuse.dataType() == type && Arrays.equals(reuse.shape(), shape) && !reuse.isView()
+                && reuse.ordering() == 'c';
     }
 
     // ---- The environment's budget -------------------------------------------------------------

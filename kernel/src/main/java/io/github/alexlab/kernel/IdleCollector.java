@@ -1,5 +1,6 @@
 package io.github.alexlab.kernel;
 
+import io.github.alexlab.kernel.eval.Nd4jOnFirstUse;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,6 +21,8 @@ import org.bytedeco.javacpp.Pointer;
 final class IdleCollector {
     /** Long enough that a notebook's Run All, cell after cell, is not slowed by collections. */
     private static final long IDLE_MILLIS = 1000;
+    /** Time for ND4J's deallocators to free what a collection found dead, before memory is given back. */
+    private static final long DEALLOCATORS_MILLIS = 200;
 
     private final BooleanSupplier cellRunning;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -44,8 +47,18 @@ final class IdleCollector {
         if (cellRunning.getAsBoolean())
             return;
         System.gc();
+        // Before ND4J has started there is none of its memory to give back, and loading JavaCPP here
+        // could meet ND4J starting for a cell (see Nd4jOnFirstUse).
+        if (!Nd4jOnFirstUse.started())
+            return;
         try {
-            Pointer.trimMemory(); // glibc's malloc_trim; does nothing elsewhere
+            // ND4J's deallocator threads free the tensors the collection found dead, a moment later:
+            // give back what they freed, not what they are about to free.
+            Thread.sleep(DEALLOCATORS_MILLIS);
+            if (!cellRunning.getAsBoolean())
+                Pointer.trimMemory(); // glibc's malloc_trim; does nothing elsewhere
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (LinkageError nativeCodeNotLoaded) {
             // ND4J's native libraries did not load: none of their memory to give back
         }

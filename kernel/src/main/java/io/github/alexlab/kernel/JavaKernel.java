@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Java kernel: answers each Jupyter request. Every request is framed by busy/idle status
@@ -64,8 +63,9 @@ public final class JavaKernel implements Notebook.Frontend {
     private final IOPub iopub;
     private final StreamOutput stdout, stderr;
     private final KernelStdin stdin;
-    // The kernel's own System.out and System.err: kept here, since a cell may replace System's.
-    private PrintStream out, err;
+    // The kernel's own System.out and System.err: kept here, since a cell may replace System's. Made
+    // with the kernel: a kernel_info_request may come in before start() has run.
+    private final PrintStream out, err;
     private final Set<String> replacedStreams = new LinkedHashSet<>();
     private final InputHistory history = new InputHistory();
     private final MagicRegistry magics = MagicRegistry.withDefaults();
@@ -86,20 +86,21 @@ public final class JavaKernel implements Notebook.Frontend {
         this.stdout = new StreamOutput("stdout", iopub);
         this.stderr = new StreamOutput("stderr", iopub);
         this.stdin = new KernelStdin(sockets);
+        // No autoflush: a PrintStream that flushes every write would send printf in pieces;
+        // StreamOutput sends whole lines as they come, and the rest on a timer and at cell end.
+        this.out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+        this.err = new PrintStream(stderr, false, StandardCharsets.UTF_8);
     }
 
     /** Redirects System.out/err/in to the notebook and starts JShell in the background. */
     void start() {
-        // No autoflush: a PrintStream that flushes every write would send printf in pieces;
-        // StreamOutput sends whole lines as they come, and the rest on a timer and at cell end.
-        out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
-        err = new PrintStream(stderr, false, StandardCharsets.UTF_8);
         System.setOut(out);
         System.setErr(err);
         System.setIn(stdin);
         Notebook.attach(this);
         flusher.scheduleAtFixedRate(this::flushStreams, 100, 100, TimeUnit.MILLISECONDS);
-        // kernel_info is answered at once; cells wait for JShell and ND4J, a few seconds on a small machine.
+        // kernel_info is answered at once; cells wait for JShell, a second or two on a small machine; ND4J
+        // starts before the first cell that uses it (Nd4jOnFirstUse).
         Thread starter = new Thread(() -> {
             JavaEvaluator java = null;
             Throwable failure = null;
@@ -108,8 +109,6 @@ public final class JavaKernel implements Notebook.Frontend {
             } catch (Throwable t) {
                 failure = t;
             }
-            // After JShell, not beside it: on a two-core machine both at once delay the first cell.
-            warmUpNd4j();
             if (failure == null)
                 evaluator.complete(java);
             else
@@ -119,24 +118,6 @@ public final class JavaKernel implements Notebook.Frontend {
         starter.setDaemon(true);
         starter.start();
         iopub.status("starting", null);
-    }
-
-    /**
-     * ND4J's first use loads its native libraries, about 3 s: done before the first cell runs, never
-     * beside it. While ND4J starts, JavaCPP looks symbols up with a dl_iterate_phdr callback that
-     * calls dlopen and dlclose; any other thread loading a native library just then (a first cell's
-     * ManagementFactory loads libmanagement_ext, say) takes the dynamic loader's two locks in the
-     * opposite order, and the JVM deadlocks for good, thread dumps included. Doing it here also
-     * keeps ND4J's own threads out of the cells' thread group, whose threads an interrupt stops.
-     * ND4J logs its start-up banner at INFO, below the log's level; a failure goes to the log, and
-     * the cells that use ND4J then show their own error.
-     */
-    private static void warmUpNd4j() {
-        try {
-            Nd4j.zeros(1);
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "ND4J could not start; cells that use it will fail", t);
-        }
     }
 
     void handle(Channel channel, JupyterMessage request) {
@@ -269,7 +250,12 @@ public final class JavaKernel implements Notebook.Frontend {
         // After the first cell, not before: that one should not share the CPU with the warm-up.
         if (!compilerWarmUpStarted) {
             compilerWarmUpStarted = true;
-            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS, idleCollector::collectWhenIdle).start();
+            JavaEvaluator java = evaluator.getNow(null); // null when JShell failed to start
+            new CompilerWarmUp(() -> cellRunning, WARM_UP_COMPILATIONS, () -> {
+                if (java != null)
+                    java.dropUnusedClassIndex(); // JShell has built it by now
+                idleCollector.collectWhenIdle(); // the garbage of both
+            }).start();
         }
         idleCollector.collectWhenIdle();
         return true;

@@ -220,6 +220,12 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = null;
+        im2col.forget();
+    }
+
+    @Override
     public void freeGpuBuffers() {
         cudnn.free();
     }

@@ -147,6 +147,12 @@ public final class Dropout implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        mask = null;
+        forwarded = false;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

@@ -146,6 +146,11 @@ public final class EuclideanRbf implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuCodes.free();
         gpuOutput.free();

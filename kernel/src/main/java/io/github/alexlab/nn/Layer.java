@@ -116,6 +116,14 @@ public interface Layer {
         return n;
     }
 
+    /**
+     * Lets go of what the last forward kept for backward (its input, masks, ...). Otherwise the
+     * activations of the last batch stay in memory as long as the model does: after an evaluation
+     * in batches of 1,000, many times the size of LeNet-5's weights. A backward then needs a new forward first.
+     */
+    default void forgetActivations() {
+    }
+
     /** Training mode (dropout active) or evaluation mode. Most blocks do not care. */
     default void train(boolean training) {
     }

@@ -177,6 +177,11 @@ public final class Linear implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

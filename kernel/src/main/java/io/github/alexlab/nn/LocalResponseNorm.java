@@ -203,6 +203,11 @@ public final class LocalResponseNorm implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = denominator = scale = work = windowSum = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

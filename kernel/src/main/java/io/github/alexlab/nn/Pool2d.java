@@ -137,6 +137,11 @@ abstract class Pool2d implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

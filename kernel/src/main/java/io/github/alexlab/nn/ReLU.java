@@ -91,6 +91,11 @@ public final class ReLU implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

@@ -207,6 +207,12 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        for (Layer layer : layers)
+            layer.forgetActivations();
+    }
+
+    @Override
     public void freeGpuBuffers() {
         for (Layer layer : layers)
             layer.freeGpuBuffers();

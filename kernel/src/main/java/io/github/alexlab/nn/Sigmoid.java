@@ -85,6 +85,11 @@ public final class Sigmoid implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        output = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

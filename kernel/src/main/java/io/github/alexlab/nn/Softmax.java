@@ -96,6 +96,11 @@ public final class Softmax implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        output = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuOutput.free();
         gpuGradInput.free();

@@ -197,6 +197,11 @@ public final class Subsampling implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        input = blockSums = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuBlockSums.free();
         gpuOutput.free();

@@ -106,6 +106,11 @@ public final class Tanh implements Layer {
     }
 
     @Override
+    public void forgetActivations() {
+        t = null;
+    }
+
+    @Override
     public void freeGpuBuffers() {
         gpuTanh.free();
         gpuOutput.free();

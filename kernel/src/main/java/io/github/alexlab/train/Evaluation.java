@@ -71,6 +71,7 @@ public final class Evaluation implements HtmlView {
                 loader.recycle(batch); // the next batch goes into its memory
             progress.accept(e.examples);
         }
+        model.forgetActivations(); // the last batch's: an evaluation needs no backward
         if (e.classNames == null) // no data at all
             e.start(List.of());
         return e;

@@ -91,6 +91,7 @@ public final class Trainer {
             ended = true;
         } finally {
             model.train(false);
+            model.forgetActivations(); // the last step's, which no backward will read
             step.freeGpuBuffers(); // the model keeps its own buffers until it moves back (model.to(Device.cpu()))
             if (run.live && run.last != null)
                 run.display.update(run.barId, run.last.note(!ended ? "stopped" : run.history.interrupted() ? "interrupted" : "done"));

@@ -56,6 +56,38 @@ class DataLoaderTest {
     }
 
     @Test
+    void imagesKeptAsPixelsGiveTheSameBatchesAsFloatsAndImagesIsACopy() {
+        int n = 40;
+        byte[] bytes = new byte[n * 2 * 3];
+        for (int i = 0; i < bytes.length; i++)
+            bytes[i] = (byte) (i * 37); // every byte value 0..255 comes up, 128..255 among them
+        INDArray pixels = Nd4j.createUninitialized(DataType.UINT8, n, 1, 2, 3);
+        pixels.data().asNio().put(bytes);
+        INDArray floats = Nd4j.createUninitialized(DataType.FLOAT, n, 1, 2, 3);
+        for (int i = 0; i < bytes.length; i++)
+            floats.data().put(i, (bytes[i] & 0xff) / 255f); // what a data set of floats held before
+        INDArray labels = Nd4j.arange(n).castTo(DataType.FLOAT);
+        Dataset kept = new Dataset("pixels", pixels, labels), asFloats = new Dataset("floats", floats, labels);
+
+        assertEquals(floats, kept.images(), "value / 255, exactly");
+        assertSame(kept.images(), kept.images(), "made once while the caller holds it");
+        kept.images().addi(1);
+        assertEquals(floats, new DataLoader(kept, n).iterator().next().images(), "changing the copy changes no batch");
+        assertTrue(kept.toString().contains("8-bit pixels"), kept.toString());
+
+        var fromPixels = new DataLoader(kept.subset(5, 30), 8).shuffle(3).iterator();
+        var fromFloats = new DataLoader(asFloats.subset(5, 30), 8).shuffle(3).iterator();
+        while (fromFloats.hasNext()) {
+            Batch expected = fromFloats.next(), actual = fromPixels.next();
+            assertEquals(expected.images(), actual.images(), "a subset, shuffled");
+            assertEquals(expected.labels(), actual.labels());
+        }
+        assertFalse(fromPixels.hasNext());
+        var outside = assertThrows(IndexOutOfBoundsException.class, () -> Pixels.gather(pixels, new int[]{3, 40}, null));
+        assertTrue(outside.getMessage().contains("example 40 of a data set of 40"), outside.getMessage());
+    }
+
+    @Test
     void aRecycledBatchHoldsTheNextOneAndOthersStayAsTheyAre() {
         var loader = new DataLoader(numbered(10), 4); // batches 0-3, 4-7, 8-9
         Iterator<Batch> batches = loader.iterator();

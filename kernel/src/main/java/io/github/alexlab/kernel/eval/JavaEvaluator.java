@@ -39,9 +39,19 @@ public final class JavaEvaluator implements AutoCloseable {
 
     /**
      * Heap held back for the cells after an OutOfMemoryError: compiling even {@code hog = null;}
-     * needs a few tens of MiB, and with less the collector thrashes for a minute before it fits.
+     * needs some room. The serial collector (see the JVM flags) has no overhead limit to trip over,
+     * so a small reserve does; it is resident memory in every kernel, all the time.
      */
-    private static final int HEAP_RESERVE_BYTES = 64 << 20;
+    private static final int HEAP_RESERVE_BYTES = 8 << 20;
+
+    /** Empties JShell's index of class names, which the kernel never reads (see {@link JShellClassIndex}). */
+    public void dropUnusedClassIndex() {
+        JShellClassIndex.dropClassNames(analysis);
+    }
+
+    SourceCodeAnalysis analysis() { // for tests
+        return analysis;
+    }
 
     /** Ten times a very large notebook cell: a larger one is refused rather than compiled for hours. */
     static final int MAX_CELL_CHARACTERS = 1_000_000;

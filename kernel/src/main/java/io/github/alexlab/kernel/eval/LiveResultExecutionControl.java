@@ -8,6 +8,7 @@ import jdk.jshell.spi.SPIResolutionException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,6 +60,14 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     /** The value the last executed snippet returned (a boxed primitive for primitive expressions). */
     public Object lastValue() {
         return lastValue;
+    }
+
+    /** A cell's classes, before it runs: ND4J starts first if they use it ({@link Nd4jOnFirstUse}). */
+    @Override
+    public void load(ClassBytecodes[] classes)
+            throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        Nd4jOnFirstUse.startIfNamedIn(Arrays.stream(classes).map(ClassBytecodes::bytecodes).toList());
+        super.load(classes);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.alexlab.kernel.magic;
 
 import io.github.alexlab.kernel.eval.CellError;
+import io.github.alexlab.kernel.eval.Nd4jOnFirstUse;
 import io.github.alexlab.kernel.eval.JavaEvaluator.Outcome;
 import io.github.alexlab.nn.CpuEngine;
 import io.github.alexlab.tensor.Device;
@@ -27,6 +28,7 @@ final class DeviceMagic implements LineMagic {
     public Outcome line(String args, MagicContext context) throws CellError {
         if (!args.isBlank())
             throw context.usageError("device", "takes no arguments, got '" + args.strip() + "'");
+        Nd4jOnFirstUse.start(); // here, on the kernel's thread, not first in a cell's code
         Map<String, String> facts = Device.facts();
         List<String> names = new ArrayList<>(facts.keySet()), values = new ArrayList<>(facts.values());
         names.add("CPU engine");

@@ -22,6 +22,17 @@ class JavaEvaluatorTest {
     }
 
     @Test
+    void theUnusedClassIndexGoesAndPackageCompletionStays() {
+        var analysis = java.analysis();
+        java.dropUnusedClassIndex(); // waits for JShell's index first
+        assertEquals(List.of(), analysis.listQualifiedNames("Instant", 7).getNames(),
+                "no import suggested for java.time.Instant: the class names are gone");
+        var packages = analysis.completionSuggestions("java.util.conc", 14, new int[1]).stream()
+                .map(jdk.jshell.SourceCodeAnalysis.Suggestion::continuation).toList();
+        assertTrue(packages.contains("concurrent."), packages.toString());
+    }
+
+    @Test
     void aNullPointerNamesTheVariableAsTheCellWroteIt() {
         CellError e = assertThrows(CellError.class, () -> java.eval("Object nothing = null;\nnothing.toString();", "cell [1]", 1));
         assertEquals("NullPointerException", e.name());
