@@ -105,6 +105,10 @@ EOF
 }
 
 # apt-get is usable when we are root or sudo needs no password (never prompt in a script).
+# Debian's JupyterHub 3.0 (and its proxy), for the class load test.
+ensure_jupyterhub() {
+    [[ -x /usr/bin/jupyterhub ]] || { can_apt && say "installing Debian's jupyterhub" && apt_install jupyterhub; }
+}
 can_apt() { command -v apt-get >/dev/null 2>&1 && { [[ $EUID -eq 0 ]] || sudo -n true 2>/dev/null; }; }
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
 
@@ -336,6 +340,8 @@ case $command in
         [[ ${1:-} == -h || ${1:-} == --help ]] && exec python3 "$REPO/kernel/src/test/python/suite.py" "$command" --help
         (( $# == 0 )) || die "$command takes no arguments (see ./install.sh $command --help)"
         setup_core  # not the user's kernelspec, not the data download: tests use this checkout's own
+        # The class load test makes accounts (root only) on Debian's JupyterHub; elsewhere it is skipped.
+        [[ $EUID -ne 0 ]] || ensure_jupyterhub || note "no JupyterHub here: the class load test will be skipped"
         exec "$PY" -Xfrozen_modules=off "$REPO/kernel/src/test/python/suite.py" "$command" ;;
     lessons)  # release needs only Jupyter's Python; verify runs the kernel
         [[ ${1:-} =~ ^(-h|--help|release)?$ ]] && find_python || ensure_setup
@@ -352,8 +358,7 @@ case $command in
         [[ $EUID -eq 0 ]] || die "classload makes the students' accounts: run it as root"
         ensure_jdk_and_maven
         [[ -f $LIB/jvm-flags.properties ]] || build_kernel
-        [[ -x /usr/bin/jupyterhub ]] || { can_apt && say "installing Debian's jupyterhub" && apt_install jupyterhub; } \
-            || die "classload needs Debian's JupyterHub (apt-get install jupyterhub)"
+        ensure_jupyterhub || die "classload needs Debian's JupyterHub (apt-get install jupyterhub)"
         exec /usr/bin/python3 -Xfrozen_modules=off "$CLASS_LOAD" "$@" ;;
     bundle|gpukit)
         [[ ${1:-} == -h || ${1:-} == --help ]] && exec "$REPO/kernel/src/main/bundle/package.sh" "$command" --help

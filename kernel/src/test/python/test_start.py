@@ -1,8 +1,8 @@
-"""A kernel's start: the first cell runs only once ND4J's native libraries are loaded.
+"""A kernel's start: a first cell that uses ND4J runs only once ND4J's native libraries are loaded.
 
-Loading them beside a first cell that loads a native library of its own (ManagementFactory's, say)
-could deadlock the JVM inside the dynamic loader (see JavaKernel.warmUpNd4j). The long version, many
-starts under CPU load, is reliability/first_cell_starts.py.
+Loading them beside a cell that loads a native library of its own (ManagementFactory's, say) could
+deadlock the JVM inside the dynamic loader; they load on the kernel's thread before the cell runs
+(see Nd4jOnFirstUse). The long version, many starts under CPU load, is reliability/first_cell_starts.py.
 """
 import unittest
 

@@ -71,9 +71,10 @@ public final class Main {
             System.exit(2);
         }
         logToTheRealStderr();
-        CpuEngine.choose(); // before anything loads ND4J
         KernelConnectionProperties connection = KernelConnectionProperties.parse(Files.readString(Path.of(args[0])));
+        // The ports first: Jupyter chose them free, and on a busy server another process may take one meanwhile.
         KernelSockets sockets = new KernelSockets(connection);
+        CpuEngine.choose(); // before anything loads ND4J
         JavaKernel kernel = new JavaKernel(sockets);
         sockets.start(kernel::handle);
         kernel.start();
