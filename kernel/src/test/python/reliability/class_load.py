@@ -188,9 +188,11 @@ class ClassRun:
         s.token = (await self.api("POST", f"/hub/api/users/{s.name}/tokens", {"note": "class load test"}))["token"]
         await self.api("POST", f"/hub/api/users/{s.name}/server")
         deadline = time.time() + 600
-        while not (await self.api("GET", f"/hub/api/users/{s.name}"))["servers"].get("", {}).get("ready"):
+        while not (server := (await self.api("GET", f"/hub/api/users/{s.name}"))["servers"].get("", {})).get("ready"):
             if time.time() > deadline:
                 raise RuntimeError("the server was not ready in 600 s")
+            if not server:  # the hub gave up on it (its log says why, e.g. a port that was taken)
+                raise RuntimeError("the server did not start: the hub gave up on it")
             await asyncio.sleep(1)
         started = time.time()
         # Right after it comes up, a server under a whole class's load may refuse a fresh token once
