@@ -23,11 +23,6 @@ final class Pixels {
     private Pixels() {
     }
 
-    /** The float value of the pixel byte {@code b}: in [0, 1]. */
-    static float floatOf(byte b) {
-        return FLOAT_OF[b & 0xff];
-    }
-
     /** All images of {@code pixels} (UINT8 [N, ...], dense) as one new FLOAT array of the same shape. */
     static INDArray toFloats(INDArray pixels) {
         int[] all = new int[(int) pixels.size(0)];

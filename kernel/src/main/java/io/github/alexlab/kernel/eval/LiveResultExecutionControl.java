@@ -8,7 +8,6 @@ import jdk.jshell.spi.SPIResolutionException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,7 +65,7 @@ public final class LiveResultExecutionControl extends LocalExecutionControl {
     @Override
     public void load(ClassBytecodes[] classes)
             throws ClassInstallException, NotImplementedException, EngineTerminationException {
-        Nd4jOnFirstUse.startIfNamedIn(Arrays.stream(classes).map(ClassBytecodes::bytecodes).toList());
+        Nd4jOnFirstUse.startIfNamedIn(classes);
         super.load(classes);
     }
 

@@ -3,6 +3,7 @@ package io.github.alexlab.kernel.eval;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -53,12 +54,12 @@ public final class Nd4jOnFirstUse {
         started = true;
     }
 
-    /** Starts ND4J if one of these class files names a class that needs it. */
-    static void startIfNamedIn(Iterable<byte[]> classFiles) {
+    /** Starts ND4J if one of a cell's classes names a class that needs it. */
+    static void startIfNamedIn(ClassBytecodes[] classes) {
         if (started)
             return;
-        for (byte[] classFile : classFiles)
-            if (namesNd4j(classFile)) {
+        for (ClassBytecodes c : classes)
+            if (namesNd4j(c.bytecodes())) {
                 start();
                 return;
             }
