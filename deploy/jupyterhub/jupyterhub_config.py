@@ -28,6 +28,7 @@ import os
 import grp
 import pwd
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,6 +39,11 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 c = get_config()  # noqa: F821  (JupyterHub provides it)
 
 COURSE_FOLDER = "AlexLab"  # in each student's home
+# Each student's server and kernels listen on a block of ports of their own (by uid), below the range
+# the system hands out for outgoing connections. Jupyter would pick them at random from that range,
+# and with a class starting at once two picks meet: that server or kernel then cannot start.
+PORT_BASE = 10000
+PORT_BLOCK = 25  # the server's port, then 24 for kernels: five ports each
 TRY_GROUP = "alexlab-try"  # the accounts try-it mode made; only these may log in with its password
 
 
@@ -64,6 +70,9 @@ PREFIX = setting("ALEXLAB_PREFIX", "/opt/alexlab")
 COURSE = os.path.join(PREFIX, "notebooks")
 if not os.path.isfile(os.path.join(COURSE, "00-welcome.ipynb")):
     fail(f"no course in {COURSE}: run ./install.sh setup --system first (ALEXLAB_PREFIX names another copy)")
+SINGLEUSER = os.path.join(PREFIX, "bin", "alexlab-singleuser")  # jupyterhub-singleuser, kernels on the student's ports
+if not os.path.isfile(SINGLEUSER):
+    fail(f"{PREFIX} is a copy from before {os.path.basename(SINGLEUSER)}: run ./install.sh setup --system again")
 STATE = setting("ALEXLAB_HUB_STATE", "/var/lib/jupyterhub")
 os.makedirs(STATE, mode=0o700, exist_ok=True)
 
@@ -151,6 +160,26 @@ def copy_course(spawner):
                            + result.stderr.strip().splitlines()[-1])
 
 
+def port_is_free(port):
+    with socket.socket() as probe:
+        try:
+            probe.bind(("", port))
+            return True
+        except OSError:
+            return False
+
+
+def port_blocks():
+    """How many blocks of PORT_BLOCK ports fit between PORT_BASE and the system's range for outgoing
+    connections (net.ipv4.ip_local_port_range; Debian's starts at 32768)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="utf-8") as f:
+            lowest = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, (lowest - PORT_BASE) // PORT_BLOCK)
+
+
 class LimitedSpawner(LocalProcessSpawner):
     """LocalProcessSpawner with mem_limit and cpu_limit enforced, which it otherwise only passes on
     as MEM_LIMIT and CPU_LIMIT: a systemd scope where systemd runs the machine, else a cgroup of the
@@ -166,6 +195,8 @@ class LimitedSpawner(LocalProcessSpawner):
         env = super().get_env()
         env["JUPYTERHUB_SINGLEUSER_APP"] = "notebook.notebookapp.NotebookApp"  # classic Notebook 6
         env["JUPYTER_PATH"] = os.path.join(PREFIX, "share", "jupyter")  # the kernelspec of that copy
+        if self.kernel_ports:
+            env["ALEXLAB_KERNEL_PORTS"] = "%d-%d" % self.kernel_ports  # read by alexlab-singleuser
         if self.cpu_limit and self.cpu_limit < os.cpu_count():  # ND4J's and OpenMP's thread pools
             env["OMP_NUM_THREADS"] = str(max(1, math.floor(self.cpu_limit)))
         return env
@@ -176,7 +207,26 @@ class LimitedSpawner(LocalProcessSpawner):
         home = pwd.getpwnam(name).pw_dir
         return lambda: os.chdir(home)  # systemd-run makes the scope as root, then becomes the user
 
+    kernel_ports = None
+
+    def choose_ports(self):
+        """The student's block: its first free port for the server, the ports after it for kernels.
+        Where no block fits below the system's range, or the block is full, Jupyter picks as before."""
+        self.port, self.kernel_ports = 0, None
+        blocks = port_blocks()
+        if blocks == 0:
+            self.log.warning("no room for students' ports below net.ipv4.ip_local_port_range: random ports")
+            return
+        first = PORT_BASE + pwd.getpwnam(self.user.name).pw_uid % blocks * PORT_BLOCK
+        last = first + PORT_BLOCK - 1
+        self.port = next((port for port in range(first, last + 1) if port_is_free(port)), 0)
+        if self.port and self.port < last:
+            self.kernel_ports = (self.port + 1, last)
+        self.log.info("%s: server on port %s, kernels on %s", self.user.name, self.port or "(random)",
+                      "%d-%d" % self.kernel_ports if self.kernel_ports else "random ports")
+
     async def start(self):
+        self.choose_ports()
         command = self.cmd
         if self.uses_systemd():
             user = pwd.getpwnam(self.user.name)
@@ -269,6 +319,7 @@ class LimitedSpawner(LocalProcessSpawner):
 
 c.JupyterHub.spawner_class = LimitedSpawner
 c.Spawner.pre_spawn_hook = copy_course
+c.Spawner.cmd = [sys.executable, SINGLEUSER]
 c.Spawner.mem_limit = None if setting("ALEXLAB_HUB_MEM_LIMIT", "3G") == "0" else setting("ALEXLAB_HUB_MEM_LIMIT", "3G")
 c.Spawner.cpu_limit = number("ALEXLAB_HUB_CPU_LIMIT", "2") or None
 c.Spawner.default_url = "/tree/" + COURSE_FOLDER

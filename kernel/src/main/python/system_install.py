@@ -4,7 +4,8 @@
 
 Copies what a kernel needs into DIR, owned by root and read-only for everybody else:
   DIR/lib/        the jars and jvm-flags.properties (kernel/target/lib)
-  DIR/bin/        the launcher (alexlab selftest | run | bench ...) and find-cuda.sh
+  DIR/bin/        the launcher (alexlab selftest | run | bench ...), find-cuda.sh, and
+                  alexlab-singleuser, a student's server on the class's hub (deploy/jupyterhub/)
   DIR/runtime     a link to the JDK that runs the kernel (the launcher's layout, as in the bundle)
   DIR/datasets/   the bundled subset, the checkpoints and SHA256SUMS
   DIR/notebooks/  the course notebooks; DIR/notebooks/lessons/ the lessons' student releases (never
@@ -67,7 +68,8 @@ def fill(stage, java_home):
         fail(f"{lib} has no build (run ./install.sh setup first)")
     shutil.copytree(lib, os.path.join(stage, "lib"))
     bundle = os.path.join(REPO, "kernel", "src", "main", "bundle")
-    copy_files([os.path.join(bundle, "alexlab"), os.path.join(bundle, "find-cuda.sh")], os.path.join(stage, "bin"))
+    copy_files([os.path.join(bundle, "alexlab"), os.path.join(bundle, "find-cuda.sh"),
+                os.path.join(REPO, "deploy", "jupyterhub", "alexlab-singleuser")], os.path.join(stage, "bin"))
     os.symlink(java_home, os.path.join(stage, "runtime"))
     shutil.copytree(os.path.join(REPO, "datasets"), os.path.join(stage, "datasets"))
     notebooks = os.path.join(stage, "notebooks")

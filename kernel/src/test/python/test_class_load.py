@@ -18,6 +18,7 @@ class ClassLoadTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout[-3000:] + result.stderr[-3000:])
         self.assertIn("failures: 0", result.stdout)
         self.assertIn("a kernel sees: 1 processors", result.stdout)  # the CPU quota reaches the JVM
+        self.assertIn("ports: 2 of 2 students' server and kernel on the student's own ports", result.stdout)
 
 
 if __name__ == "__main__":

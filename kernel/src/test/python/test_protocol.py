@@ -11,6 +11,12 @@ import harness
 from harness import stream_text
 
 
+def instant(date):
+    """An ISO instant as the kernel writes it (0, 3, 6 or 9 digits of fraction) in a form that sorts."""
+    seconds, _, fraction = str(date).rstrip("Z").partition(".")
+    return seconds, fraction.ljust(9, "0")
+
+
 class ProtocolTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -51,6 +57,54 @@ class ProtocolTest(unittest.TestCase):
                 reply = self.request(msg_type, content, channel)
                 self.assertEqual(reply["msg_type"], msg_type.replace("_request", "_reply"))
                 self.assertEqual(reply["content"].get("status"), "ok", reply["content"])
+
+    def test_each_request_has_one_busy_and_one_idle_and_the_idle_comes_before_the_reply(self):
+        # A notebook server opens a browser's connection right after a kernel_info_reply and checks
+        # that connection's IOPub subscription only if the kernel is idle by then: an idle status sent
+        # after the reply left a class's browser waiting for messages that went nowhere.
+        cases = [
+            ("kernel_info_request", {}, "shell"),
+            ("kernel_info_request", {}, "control"),
+            ("execute_request", {"code": "1", "silent": False}, "shell"),
+            ("execute_request", {"code": "nosuchName", "silent": False}, "shell"),
+            ("complete_request", {"code": "Math.", "cursor_pos": 5}, "shell"),
+            ("is_complete_request", {"code": "int x = "}, "shell"),
+            ("inspect_request", {"code": "Math.max", "cursor_pos": 8, "detail_level": 0}, "shell"),
+            ("history_request", {"hist_access_type": "tail", "n": 3, "output": False, "raw": True}, "shell"),
+            ("comm_info_request", {}, "shell"),
+            ("interrupt_request", {}, "control"),
+            ("frobnicate_request", {}, "shell"),
+            ("execute_request", {}, "control"),  # not served on control: an error reply
+        ]
+        for msg_type, content, channel in cases:
+            with self.subTest(msg_type=msg_type, channel=channel):
+                self.k.drain_iopub()
+                reply = self.request(msg_type, content, channel)
+                msg_id = reply["parent_header"]["msg_id"]
+                self.k.iopub_until_idle(msg_id)
+                time.sleep(0.3)  # a second idle, were there one, would be here by now
+                rest = []
+                while True:
+                    try:
+                        rest.append(self.k.kc.get_iopub_msg(timeout=0.1))
+                    except queue.Empty:
+                        break
+                states = [m["content"]["execution_state"] for m in rest
+                          if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id]
+                self.assertEqual(states, [], f"more status messages after the idle: {states}")
+        # The order, from the kernel's own clock: each reply is made after its request's idle status.
+        for msg_type, content, channel in cases[:3]:
+            with self.subTest(order=msg_type, channel=channel):
+                self.k.drain_iopub()
+                reply = self.request(msg_type, content, channel)
+                msg_id = reply["parent_header"]["msg_id"]
+                deadline = time.time() + 30
+                while True:
+                    msg = self.k.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+                    if (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
+                            and msg["content"]["execution_state"] == "idle"):
+                        break
+                self.assertLessEqual(instant(msg["header"]["date"]), instant(reply["header"]["date"]))
 
     def test_unknown_request_is_answered(self):
         reply = self.request("frobnicate_request", {"x": 1})

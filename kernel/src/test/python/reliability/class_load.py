@@ -15,7 +15,8 @@ websocket with execute_request messages, as a browser does, all students at once
 Prints per-kernel resident memory (VmRSS and Pss of each kernel's java process), the machine's
 memory in use (MemTotal - MemAvailable) before and while the class runs, cell round trips p50/p95
 while everybody runs, and every failure: an error reply (but in a cell tagged raises-exception), a
-timeout, a closed websocket, a kernel outside its student's limits. Any failure makes the exit code
+timeout, a closed websocket, a kernel outside its student's limits, a server or kernel not on the
+ports the hub gave its student. Any failure makes the exit code
 1. --ramp runs a class of each size in turn, stops at the first that fails and prints the largest
 that held. Everything it made (servers, hub, accounts, homes, cgroups) is removed at the end, also
 after a failure or Ctrl-C.
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import uuid
 
 import nbformat
@@ -93,6 +95,22 @@ def pid_with(fragment):
             except OSError:
                 pass
     return None
+
+
+def on_own_ports(kernel_pid, server_pid):
+    """True if the student's server and kernel listen on the ports the hub gave that student
+    (ALEXLAB_KERNEL_PORTS and the server's port just below them; see deploy/jupyterhub/)."""
+    with open(f"/proc/{server_pid}/environ", "rb") as f:
+        env = dict(item.split("=", 1) for item in f.read().decode().split("\0") if "=" in item)
+    first, _, last = env.get("ALEXLAB_KERNEL_PORTS", "0-0").partition("-")
+    own = range(int(first), int(last) + 1)
+    server_port = urllib.parse.urlsplit(env.get("JUPYTERHUB_SERVICE_URL", "")).port
+    with open(f"/proc/{kernel_pid}/cmdline", "rb") as f:
+        connection_file = next(arg.decode() for arg in f.read().split(b"\0") if arg.endswith(b".json"))
+    with open(connection_file, encoding="utf-8") as f:
+        info = json.load(f)
+    kernel_ports = [info[key] for key in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+    return len(own) > 0 and server_port == own[0] - 1 and all(port in own for port in kernel_ports)
 
 
 def percentile(values, fraction):
@@ -157,6 +175,7 @@ class ClassRun:
     def __init__(self, hub, students, cells, cell_timeout):
         self.hub, self.cells, self.cell_timeout = hub, cells, cell_timeout
         self.students = [Student(f"{USER_PREFIX}{i:02d}") for i in range(1, students + 1)]
+        self.own_ports = 0  # students whose server and kernel were on their own ports
         self.http = AsyncHTTPClient(max_clients=4 * students + 10)
         self.peak_mib = 0
         self.everybody_ready = asyncio.Event()
@@ -250,6 +269,17 @@ class ClassRun:
                 outputs.append(msg["content"])
         return reply, seconds, outputs
 
+    async def wait_for_everybody(self, s):
+        """Waits for the whole class while reading the student's websocket, as a browser's page keeps
+        doing: a client that stops reading answers no pings, and the server closes its connection."""
+        while not self.everybody_ready.is_set():
+            try:
+                frame = await asyncio.wait_for(s.ws.read_message(), 1)
+            except asyncio.TimeoutError:
+                continue
+            if frame is None:
+                raise ConnectionError("the websocket closed")
+
     async def student(self, s):
         try:
             await self.log_in(s)
@@ -259,7 +289,12 @@ class ClassRun:
             self.ready_count += 1
             if self.ready_count == len(self.students):
                 self.everybody_ready.set()
-        await self.everybody_ready.wait()  # then everybody runs the notebook at once
+        if not s.failures:
+            try:
+                await self.wait_for_everybody(s)  # then everybody runs the notebook at once
+            except (ConnectionError, WebSocketClosedError) as e:
+                s.fail(f"waiting for the class: {e}")
+        await self.everybody_ready.wait()
         if s.failures:
             return
         for index, cell in self.cells:
@@ -308,6 +343,10 @@ class ClassRun:
                 s.fail(f"its kernel runs outside the student's cgroup: {groups.strip()}")
             parent = int(open(f"/proc/{pid}/stat", encoding="utf-8").read().rsplit(")", 1)[1].split()[1])
             servers.append(process_memory_mib(parent))
+            if on_own_ports(pid, parent):
+                self.own_ports += 1
+            else:
+                s.fail("its server or kernel listens outside the ports the hub gave the student")
         return kernels, servers
 
     async def run(self, limits):
@@ -380,7 +419,7 @@ def shared_copy(workdir):
     return prefix
 
 
-def report(n, students, cells, kernels, servers, before, peak, seconds, limits):
+def report(n, students, cells, kernels, servers, own_ports, before, peak, seconds, limits):
     latencies = [x for s in students for x in s.latencies]
     failures = [f for s in students for f in s.failures]
     say(f"class of {n}: {len(kernels)} kernels ran {len(latencies)} cells in {seconds:.0f} s")
@@ -407,6 +446,7 @@ def report(n, students, cells, kernels, servers, before, peak, seconds, limits):
             slowest = max(range(len(cells)), key=by_cell.__getitem__)
             say(f"  slowest cell: cell {cells[slowest][0]}, median {by_cell[slowest] * 1000:.0f} ms "
                 f"({cells[slowest][1].source.splitlines()[0][:60]})")
+    say(f"  ports: {own_ports} of {len(kernels)} students' server and kernel on the student's own ports")
     probes = sorted({s.probe for s in students if s.probe})
     say(f"  limits per student: {limits}; a kernel sees: {'; '.join(probes) or 'no answer'}")
     refused = sum(s.refused for s in students)
@@ -429,7 +469,7 @@ def one_class(n, args, prefix, workdir, cells, made):
     loop = asyncio.new_event_loop()
     try:
         (kernels, servers), seconds = loop.run_until_complete(run.run(args.mem_limit != "0" or args.cpu_limit))
-        ok = report(n, run.students, cells, kernels, servers, before, run.peak_mib, seconds, limits)
+        ok = report(n, run.students, cells, kernels, servers, run.own_ports, before, run.peak_mib, seconds, limits)
     except RuntimeError as e:
         say(f"class of {n}: FAILED: {e}")
         ok = False

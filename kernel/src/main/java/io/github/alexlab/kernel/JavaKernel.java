@@ -33,6 +33,7 @@ import java.util.logging.Logger;
 /**
  * The Java kernel: answers each Jupyter request. Every request is framed by busy/idle status
  * messages, every reply carries {@code status}, and a request we do not know still gets an answer.
+ * A request's idle status goes out before its reply (see {@link #sendReply}).
  */
 public final class JavaKernel implements Notebook.Frontend {
     private static final Logger LOG = Logger.getLogger("alexlab.kernel");
@@ -79,6 +80,8 @@ public final class JavaKernel implements Notebook.Frontend {
     private volatile boolean cellRunning, cellInterrupted;
     private final IdleCollector idleCollector = new IdleCollector(() -> cellRunning);
     private boolean compilerWarmUpStarted;
+    /** The request whose idle status this thread (shell or control) has published already. */
+    private final ThreadLocal<JupyterMessage> idlePublished = new ThreadLocal<>();
 
     JavaKernel(KernelSockets sockets) {
         this.sockets = sockets;
@@ -123,7 +126,7 @@ public final class JavaKernel implements Notebook.Frontend {
     void handle(Channel channel, JupyterMessage request) {
         String type = request.type();
         iopub.status("busy", request);
-        boolean idleSent = false;
+        JupyterMessage outer = idlePublished.get(); // a request handled within another (abortQueuedCells)
         try {
             if (channel == Channel.CONTROL && !CONTROL_TYPES.contains(type)) {
                 replyError(channel, request, "NotOnControl", type + " is not served on the control channel");
@@ -132,7 +135,7 @@ public final class JavaKernel implements Notebook.Frontend {
             RequestFields.check(request);
             switch (type) {
                 case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
-                case "execute_request" -> idleSent = execute(request);
+                case "execute_request" -> execute(request);
                 case "complete_request" -> complete(request);
                 case "inspect_request" -> inspect(request);
                 case "is_complete_request" -> isComplete(request);
@@ -163,8 +166,9 @@ public final class JavaKernel implements Notebook.Frontend {
                 replyError(channel, request, t.getClass().getSimpleName(), String.valueOf(t.getMessage()));
         } finally {
             flushStreams();
-            if (!idleSent)
+            if (idlePublished.get() != request) // a message that gets no reply, or a reply that failed
                 iopub.status("idle", request);
+            idlePublished.set(outer);
         }
     }
 
@@ -173,8 +177,7 @@ public final class JavaKernel implements Notebook.Frontend {
 
     // ---- execute ------------------------------------------------------------------------------
 
-    /** Runs a cell; returns true, as it has sent the request's idle status itself. */
-    private boolean execute(JupyterMessage request) {
+    private void execute(JupyterMessage request) {
         String code = request.string("code", "");
         boolean silent = request.bool("silent", false);
         boolean storeHistory = !silent && request.bool("store_history", true);
@@ -241,11 +244,7 @@ public final class JavaKernel implements Notebook.Frontend {
         // Cells the frontend queued behind a failed one are taken now, before the reply can prompt new ones.
         List<JupyterMessage> toAbort = failed && !silent && request.bool("stop_on_error", true)
                 ? sockets.takeQueuedShellMessages() : List.of();
-        // The whole cell's IOPub traffic, its idle status included, goes out before its reply: a client
-        // that reads the reply first finds everything waiting, however busy the machine is just then.
-        iopub.status("idle", request);
-        sockets.drainIopub(200);
-        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", request, reply));
+        sendReply(Channel.SHELL, request, "execute_reply", reply);
         abortQueuedCells(toAbort);
         // After the first cell, not before: that one should not share the CPU with the warm-up.
         if (!compilerWarmUpStarted) {
@@ -258,7 +257,6 @@ public final class JavaKernel implements Notebook.Frontend {
             }).start();
         }
         idleCollector.collectWhenIdle();
-        return true;
     }
 
     /** {@code Math.max?} alone in a cell asks for its documentation in the pager, as in IPython. */
@@ -289,7 +287,7 @@ public final class JavaKernel implements Notebook.Frontend {
             iopub.status("busy", queued);
             JsonObject aborted = new JsonObject();
             aborted.addProperty("status", "aborted"); // no execution_count: the cell did not run, as in ipykernel
-            iopub.status("idle", queued);
+            iopub.status("idle", queued); // as sendReply does, without marking the request in hand
             sockets.drainIopub(200);
             sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
         }
@@ -370,7 +368,7 @@ public final class JavaKernel implements Notebook.Frontend {
         content.addProperty("status", r.status());
         if (r.status().equals("incomplete"))
             content.addProperty("indent", r.indent());
-        sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "is_complete_reply", request, content));
+        reply(Channel.SHELL, request, "is_complete_reply", content);
     }
 
     private void history(JupyterMessage request) {
@@ -413,7 +411,6 @@ public final class JavaKernel implements Notebook.Frontend {
         content.addProperty("restart", request.bool("restart", false));
         reply(channel, request, "shutdown_reply", content);
         Thread exit = new Thread(() -> {
-            iopub.status("idle", request);
             sockets.drainIopub(1000);
             sockets.close();
             ExitGuard.allowKernelExit();
@@ -501,6 +498,21 @@ public final class JavaKernel implements Notebook.Frontend {
     private void reply(Channel channel, JupyterMessage request, String type, JsonObject content) {
         if (!content.has("status"))
             content.addProperty("status", "ok");
+        sendReply(channel, request, type, content);
+    }
+
+    /**
+     * The request's idle status, every IOPub message before it, then the reply. A client that reads the
+     * reply first finds the rest waiting, however busy the machine is. And a notebook server that opens
+     * a browser's connection right after a kernel_info_reply sees the kernel idle, so it checks the
+     * browser's IOPub subscription first (its "nudge", skipped for a busy kernel) instead of letting
+     * the first messages go to a subscription that is not there yet.
+     */
+    private void sendReply(Channel channel, JupyterMessage request, String type, JsonObject content) {
+        flushStreams();
+        iopub.status("idle", request);
+        idlePublished.set(request);
+        sockets.drainIopub(200);
         sockets.reply(channel, JupyterMessage.create(sockets.session(), type, request, content));
     }
 
@@ -510,7 +522,7 @@ public final class JavaKernel implements Notebook.Frontend {
         String type = request.type().endsWith("_request")
                 ? request.type().substring(0, request.type().length() - "_request".length()) + "_reply"
                 : request.type() + "_reply";
-        sockets.reply(channel, JupyterMessage.create(sockets.session(), type, request, content));
+        sendReply(channel, request, type, content);
     }
 
     private static JsonObject errorContent(String name, String message, List<String> traceback) {
