@@ -79,6 +79,13 @@ os.makedirs(STATE, mode=0o700, exist_ok=True)
 # The hub, its database and secrets
 c.JupyterHub.ip = setting("ALEXLAB_HUB_IP", "")
 c.JupyterHub.port = int(number("ALEXLAB_HUB_PORT", "8000"))
+if c.JupyterHub.ip in ("", "0.0.0.0", "::"):  # JupyterHub then reaches its own proxy by this machine's name
+    try:
+        socket.getaddrinfo(socket.gethostname(), c.JupyterHub.port)
+    except OSError:
+        fail(f"this machine's name {socket.gethostname()!r} does not resolve, and JupyterHub, listening on all "
+             f"addresses, reaches its own proxy by that name: add '127.0.1.1 {socket.gethostname()}' to /etc/hosts "
+             "(as Debian's installer does), or set ALEXLAB_HUB_IP to the address students connect to")
 c.JupyterHub.db_url = "sqlite:///" + os.path.join(STATE, "jupyterhub.sqlite")
 c.JupyterHub.cookie_secret_file = os.path.join(STATE, "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE, "jupyterhub-proxy.pid")
