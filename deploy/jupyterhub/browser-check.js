@@ -8,6 +8,7 @@
 // 2-course.png, 3-notebook-top.png, 4-notebook-end.png; prints what it saw and exits 1 when a cell
 // that is not tagged raises-exception failed, or a step did not come.
 const puppeteer = require('puppeteer-core');
+const fs = require('fs');
 const path = require('path');
 
 const [url, name, password, out] = process.argv.slice(2);
@@ -15,6 +16,7 @@ if (!out) {
     console.error('usage: node browser-check.js URL NAME PASSWORD OUTDIR');
     process.exit(2);
 }
+fs.mkdirSync(out, {recursive: true});
 const MINUTES = 60 * 1000;
 
 (async () => {
