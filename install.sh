@@ -105,12 +105,13 @@ EOF
 }
 
 # apt-get is usable when we are root or sudo needs no password (never prompt in a script).
+can_apt() { command -v apt-get >/dev/null 2>&1 && { [[ $EUID -eq 0 ]] || sudo -n true 2>/dev/null; }; }
+as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
+
 # Debian's JupyterHub 3.0 (and its proxy), for the class load test.
 ensure_jupyterhub() {
     [[ -x /usr/bin/jupyterhub ]] || { can_apt && say "installing Debian's jupyterhub" && apt_install jupyterhub; }
 }
-can_apt() { command -v apt-get >/dev/null 2>&1 && { [[ $EUID -eq 0 ]] || sudo -n true 2>/dev/null; }; }
-as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
 
 # apt-get's own output goes to build/logs/apt.log; its tail is shown only when it fails.
 APT_UPDATED=""

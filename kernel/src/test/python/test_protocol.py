@@ -58,6 +58,19 @@ class ProtocolTest(unittest.TestCase):
                 self.assertEqual(reply["msg_type"], msg_type.replace("_request", "_reply"))
                 self.assertEqual(reply["content"].get("status"), "ok", reply["content"])
 
+    def statuses_after_idle(self, msg_id):
+        """The request's status messages that come after its idle status (none, when all is well)."""
+        self.k.iopub_until_idle(msg_id)
+        time.sleep(0.3)  # a second idle, were there one, would be here by now
+        rest = []
+        while True:
+            try:
+                rest.append(self.k.kc.get_iopub_msg(timeout=0.1))
+            except queue.Empty:
+                break
+        return [m["content"]["execution_state"] for m in rest
+                if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id]
+
     def test_each_request_has_one_busy_and_one_idle_and_the_idle_comes_before_the_reply(self):
         # A notebook server opens a browser's connection right after a kernel_info_reply and checks
         # that connection's IOPub subscription only if the kernel is idle by then: an idle status sent
@@ -81,16 +94,7 @@ class ProtocolTest(unittest.TestCase):
                 self.k.drain_iopub()
                 reply = self.request(msg_type, content, channel)
                 msg_id = reply["parent_header"]["msg_id"]
-                self.k.iopub_until_idle(msg_id)
-                time.sleep(0.3)  # a second idle, were there one, would be here by now
-                rest = []
-                while True:
-                    try:
-                        rest.append(self.k.kc.get_iopub_msg(timeout=0.1))
-                    except queue.Empty:
-                        break
-                states = [m["content"]["execution_state"] for m in rest
-                          if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id]
+                states = self.statuses_after_idle(msg_id)
                 self.assertEqual(states, [], f"more status messages after the idle: {states}")
         # The order, from the kernel's own clock: each reply is made after its request's idle status.
         for msg_type, content, channel in cases[:3]:
@@ -144,6 +148,7 @@ class ProtocolTest(unittest.TestCase):
         reply_queued = self.k.shell_reply(queued)["content"]
         self.assertEqual(reply_failing["status"], "error")
         self.assertEqual(reply_queued["status"], "aborted")
+        self.assertEqual(self.statuses_after_idle(queued), [], "an aborted cell has one busy and one idle status")
         reply, _ = self.k.execute("abortedProbe")
         self.assertEqual(reply["status"], "error", "an aborted cell must not have run")
 

@@ -80,6 +80,7 @@ public final class JavaKernel implements Notebook.Frontend {
     private volatile boolean cellRunning, cellInterrupted;
     private final IdleCollector idleCollector = new IdleCollector(() -> cellRunning);
     private boolean compilerWarmUpStarted;
+    private boolean abortingQueuedCells; // shell thread only
     /** The request whose idle status this thread (shell or control) has published already. */
     private final ThreadLocal<JupyterMessage> idlePublished = new ThreadLocal<>();
 
@@ -135,7 +136,12 @@ public final class JavaKernel implements Notebook.Frontend {
             RequestFields.check(request);
             switch (type) {
                 case "kernel_info_request" -> reply(channel, request, "kernel_info_reply", KernelInfo.content());
-                case "execute_request" -> execute(request);
+                case "execute_request" -> {
+                    if (abortingQueuedCells)
+                        replyAborted(request);
+                    else
+                        execute(request);
+                }
                 case "complete_request" -> complete(request);
                 case "inspect_request" -> inspect(request);
                 case "is_complete_request" -> isComplete(request);
@@ -277,20 +283,24 @@ public final class JavaKernel implements Notebook.Frontend {
         return page;
     }
 
-    /** After a failed cell, cells the frontend already queued are answered "aborted", not run. */
+    /**
+     * After a failed cell, the requests the frontend already queued are handled as usual, but their
+     * cells are answered "aborted", not run.
+     */
     private void abortQueuedCells(List<JupyterMessage> queuedMessages) {
-        for (JupyterMessage queued : queuedMessages) {
-            if (!queued.type().equals("execute_request")) {
+        abortingQueuedCells = true;
+        try {
+            for (JupyterMessage queued : queuedMessages)
                 handle(Channel.SHELL, queued);
-                continue;
-            }
-            iopub.status("busy", queued);
-            JsonObject aborted = new JsonObject();
-            aborted.addProperty("status", "aborted"); // no execution_count: the cell did not run, as in ipykernel
-            iopub.status("idle", queued); // as sendReply does, without marking the request in hand
-            sockets.drainIopub(200);
-            sockets.reply(Channel.SHELL, JupyterMessage.create(sockets.session(), "execute_reply", queued, aborted));
+        } finally {
+            abortingQueuedCells = false;
         }
+    }
+
+    private void replyAborted(JupyterMessage request) {
+        JsonObject aborted = new JsonObject();
+        aborted.addProperty("status", "aborted"); // no execution_count: the cell did not run, as in ipykernel
+        reply(Channel.SHELL, request, "execute_reply", aborted);
     }
 
     private JsonObject userExpressions(JavaEvaluator java, JsonObject expressions) {
